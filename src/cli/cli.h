@@ -1,0 +1,24 @@
+/*
+ * The culprit command line: one file per subcommand (cmd_<name>.c), each
+ * exporting an entry point with main()'s signature.  main.c dispatches on
+ * argv[1] through the table in commands.c.  Entry points return a process
+ * exit status (docs/exit-codes.md); they never call exit().
+ */
+#ifndef CULPRIT_CLI_CLI_H
+#define CULPRIT_CLI_CLI_H
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+extern const struct cli_command cli_commands[];
+
+int cmd_next(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+/* Prints "culprit: <msg>" on stderr and returns the exit code for status. */
+int cli_fail(int status, const char *msg);
+
+#endif

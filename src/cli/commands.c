@@ -1,0 +1,9 @@
+#include "cli/cli.h"
+
+#include <stddef.h>
+
+const struct cli_command cli_commands[] = {
+	{ "next", cmd_next, "print the commit git bisect would test next" },
+	{ "report", cmd_report, "parse a console log or sanitizer output into a crash report" },
+	{ NULL, NULL, NULL },
+};

@@ -1,0 +1,36 @@
+# Helpers for integration tests: source it, call check/pass/fail, end with
+# finish.  Each test prints its own "N passed, N failed" line.
+set -u
+PASSED=0
+FAILED=0
+SKIPPED=0
+: "${CULPRIT:?CULPRIT must point at build/culprit}"
+
+pass() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
+fail() { FAILED=$((FAILED + 1)); echo "not ok - $1"; }
+skip() { SKIPPED=$((SKIPPED + 1)); echo "skip - $1"; }
+
+# check NAME EXPECTED ACTUAL
+check() {
+	if [ "$2" = "$3" ]; then pass "$1"; else
+		fail "$1"; echo "  expected: $2"; echo "  actual:   $3"; fi
+}
+
+# expect_status NAME EXPECTED_STATUS cmd...
+expect_status() {
+	local name=$1 want=$2 got
+	shift 2
+	"$@" >/dev/null 2>&1
+	got=$?
+	check "$name (exit $want)" "$want" "$got"
+}
+
+finish() {
+	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+	[ "$FAILED" -eq 0 ]
+}
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/culprit-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Tester GIT_AUTHOR_EMAIL=tester@example.com \
+	GIT_COMMITTER_NAME=Tester GIT_COMMITTER_EMAIL=tester@example.com
