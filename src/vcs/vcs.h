@@ -1,0 +1,148 @@
+/*
+ * Version control: everything culprit reads from or writes to a git
+ * repository, on libgit2.  This is an edge module: the bisection core never
+ * includes it; it hands the core plain data (ids, parents, dates).
+ *
+ * Caller's steps: cp_repo_open(), then resolve revisions, read commits, list
+ * release tags, check commits out into a dedicated worktree; cp_repo_free().
+ * All functions return 0 or a negative enum cp_status and fill err.
+ * libgit2 is initialised by cp_repo_open() and shut down by cp_repo_free()
+ * (reference counted, so several repositories may be open).
+ */
+#ifndef CULPRIT_VCS_VCS_H
+#define CULPRIT_VCS_VCS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+#include "util/oid.h"
+
+struct cp_repo;
+
+/*
+ * Opens the repository at path (a work tree or its .git, or a bare
+ * repository).  CP_ERR_NOT_REPO when path is not one.
+ */
+int cp_repo_open(struct cp_repo **out, const char *path, struct cp_error *err);
+void cp_repo_free(struct cp_repo *repo);
+
+/* The directory holding the repository's objects and refs (".git"). */
+const char *cp_repo_git_dir(const struct cp_repo *repo);
+/* The work tree of the user's checkout, or NULL for a bare repository. */
+const char *cp_repo_workdir(const struct cp_repo *repo);
+/* 1 when the repository is a shallow clone (history is cut off). */
+int cp_repo_is_shallow(const struct cp_repo *repo);
+
+/*
+ * Resolves rev to a commit: full or abbreviated hashes, tags (peeled to their
+ * commit), branches, HEAD, REV~N, REV^N and any other git revision syntax
+ * libgit2 accepts.  CP_ERR_BAD_REV when it names nothing; CP_ERR_NOT_COMMIT
+ * when it names a tree or a blob; CP_ERR_REPO_CORRUPT when the object is
+ * missing or unreadable.
+ */
+int cp_repo_resolve(struct cp_repo *repo, const char *rev, struct cp_oid *out,
+		    struct cp_error *err);
+
+/*
+ * The parents (in order) and committer time of one commit.  *parents points
+ * into storage owned by the repository and stays valid until the next call
+ * of this function.  CP_ERR_REPO_CORRUPT when the commit cannot be read
+ * (missing object, corrupt object, or history cut off by a shallow clone).
+ */
+int cp_repo_commit_parents(struct cp_repo *repo, const struct cp_oid *id,
+			   int64_t *commit_time, const struct cp_oid **parents,
+			   size_t *nparents, struct cp_error *err);
+
+/* One "Key: value" trailer at the end of a commit message. */
+struct cp_trailer {
+	char *key;
+	char *value;
+};
+
+/* One changed file, against the first parent (or the empty tree). */
+struct cp_file_change {
+	char *path;		/* new path */
+	char *old_path;		/* differs from path for renames */
+	char status;		/* 'A', 'D', 'M', 'R', 'C', 'T' */
+	unsigned mode;		/* new mode (0 when deleted) */
+	int binary;
+	size_t insertions;
+	size_t deletions;
+};
+
+struct cp_signature {
+	char *name;
+	char *email;
+	int64_t time;		/* seconds since the epoch */
+	int offset;		/* minutes east of UTC */
+};
+
+struct cp_commit_info {
+	struct cp_oid id;
+	struct cp_signature author;
+	struct cp_signature committer;
+	char *message;		/* full message, as stored */
+	char *subject;		/* first paragraph on one line, like %s */
+	struct cp_oid *parents;
+	size_t nparents;
+	struct cp_trailer *trailers;
+	size_t ntrailers;
+	struct cp_file_change *files;	/* only with CP_COMMIT_FILES */
+	size_t nfiles;
+	size_t insertions;
+	size_t deletions;
+};
+
+#define CP_COMMIT_FILES 1u	/* also compute changed files and diffstat */
+
+int cp_commit_info_load(struct cp_repo *repo, const struct cp_oid *id,
+			unsigned flags, struct cp_commit_info **out,
+			struct cp_error *err);
+void cp_commit_info_free(struct cp_commit_info *info);
+
+/*
+ * The commit as `git show --stat --summary --no-abbrev-commit
+ * --diff-merges=first-parent` prints it (no colour, 80 columns).  *out is a
+ * malloc'd NUL-terminated string.
+ */
+int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
+			  char **out, struct cp_error *err);
+
+/* A release tag vX.Y or vX.Y.Z (release candidates excluded). */
+struct cp_release {
+	char *name;		/* "v5.12" */
+	struct cp_oid commit;	/* the tag peeled to its commit */
+	int major, minor, patch;
+};
+
+/*
+ * Release tags whose commit is an ancestor of (or equal to) from, newest
+ * version first.  The array and names are malloc'd; free with
+ * cp_releases_free().
+ */
+int cp_repo_release_tags(struct cp_repo *repo, const struct cp_oid *from,
+			 struct cp_release **out, size_t *count,
+			 struct cp_error *err);
+void cp_releases_free(struct cp_release *releases, size_t count);
+
+/*
+ * A dedicated work tree for building commits: a linked git worktree at dir,
+ * detached, owned by culprit.  The user's own checkout (HEAD, index, files)
+ * is never touched.  Reopening an existing culprit worktree reuses it.
+ */
+struct cp_worktree;
+
+int cp_worktree_open(struct cp_repo *repo, const char *dir,
+		     struct cp_worktree **out, struct cp_error *err);
+/* Checks id out into the worktree, discarding changes and untracked files. */
+int cp_worktree_checkout(struct cp_worktree *wt, const struct cp_oid *id,
+			 struct cp_error *err);
+const char *cp_worktree_path(const struct cp_worktree *wt);
+/* Frees the handle; the directory stays for reuse (build trees are big). */
+void cp_worktree_free(struct cp_worktree *wt);
+/* Removes the worktree directory and its registration in the repository. */
+int cp_worktree_remove(struct cp_repo *repo, const char *dir,
+		       struct cp_error *err);
+
+#endif
