@@ -21,8 +21,9 @@
 struct cp_repo;
 
 /*
- * Opens the repository at path (a work tree or its .git, or a bare
- * repository).  CP_ERR_NOT_REPO when path is not one.
+ * Opens the repository at path (the top of a work tree, its .git, or a bare
+ * repository).  Parent directories are not searched: a subdirectory of a
+ * work tree is CP_ERR_NOT_REPO, like any path that is not a repository.
  */
 int cp_repo_open(struct cp_repo **out, const char *path, struct cp_error *err);
 void cp_repo_free(struct cp_repo *repo);
@@ -33,6 +34,12 @@ const char *cp_repo_git_dir(const struct cp_repo *repo);
 const char *cp_repo_workdir(const struct cp_repo *repo);
 /* 1 when the repository is a shallow clone (history is cut off). */
 int cp_repo_is_shallow(const struct cp_repo *repo);
+/*
+ * 1 when id is a shallow-clone boundary (listed in the repository's shallow
+ * file): the commit exists but its parents were not fetched.
+ */
+int cp_repo_is_shallow_boundary(const struct cp_repo *repo,
+				const struct cp_oid *id);
 
 /*
  * Resolves rev to a commit: full or abbreviated hashes, tags (peeled to their
@@ -48,7 +55,9 @@ int cp_repo_resolve(struct cp_repo *repo, const char *rev, struct cp_oid *out,
  * The parents (in order) and committer time of one commit.  *parents points
  * into storage owned by the repository and stays valid until the next call
  * of this function.  CP_ERR_REPO_CORRUPT when the commit cannot be read
- * (missing object, corrupt object, or history cut off by a shallow clone).
+ * (missing object, corrupt object, or history cut off by a shallow clone:
+ * asking for the parents of a shallow boundary commit is an error, "history
+ * is cut off at <sha> (shallow clone); ...").
  */
 int cp_repo_commit_parents(struct cp_repo *repo, const struct cp_oid *id,
 			   int64_t *commit_time, const struct cp_oid **parents,

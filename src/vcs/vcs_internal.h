@@ -1,0 +1,56 @@
+/*
+ * Internals shared by the files of src/vcs (not part of the API): the
+ * repository handle and helpers that turn libgit2 errors into cp_error.
+ */
+#ifndef CULPRIT_VCS_VCS_INTERNAL_H
+#define CULPRIT_VCS_VCS_INTERNAL_H
+
+#include <git2.h>
+
+#include "vcs/vcs.h"
+
+/*
+ * Invariants: git is open; git_dir is never NULL and ends with '/';
+ * workdir is NULL for a bare repository; shallow[] is sorted (the commits
+ * listed in the repository's "shallow" file, whose parents are cut off).
+ */
+struct cp_repo {
+	git_repository *git;
+	char *git_dir;
+	char *workdir;
+	int is_shallow;
+	struct cp_oid *shallow;
+	size_t nshallow;
+	/* cp_repo_commit_parents() output buffer */
+	struct cp_oid *parents;
+	size_t parents_cap;
+};
+
+static inline const git_oid *cp__git_oid(const struct cp_oid *id)
+{
+	return (const git_oid *)(const void *)id;
+}
+
+static inline void cp__oid_from_git(struct cp_oid *out, const git_oid *id)
+{
+	memcpy(out->id, id->id, CP_OID_RAWSZ);
+}
+
+/* The last libgit2 error message, or "unknown error". */
+const char *cp__git_msg(void);
+
+/*
+ * Maps a failed lookup of object id (a libgit2 error code) to a status:
+ * missing → CP_ERR_REPO_CORRUPT "missing object <sha>", corrupt →
+ * CP_ERR_REPO_CORRUPT "corrupt object <sha>: ...", out of memory → NOMEM.
+ */
+int cp__object_error(int gitcode, const git_oid *id, struct cp_error *err);
+
+/* 1 when id is listed in the repository's shallow file. */
+int cp__repo_is_shallow_boundary(const struct cp_repo *repo,
+				 const struct cp_oid *id);
+
+/* The shallow-clone error for boundary commit id. */
+int cp__shallow_error(const struct cp_oid *id, struct cp_error *err);
+
+#endif
