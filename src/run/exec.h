@@ -39,6 +39,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "util/error.h"
 
@@ -91,6 +92,7 @@ struct cp_run_status {
  */
 struct cp_run_result {
 	int id;			/* as returned by cp_run_start() */
+	pid_t pid;		/* the child, also its process group id */
 	struct cp_run_status status;
 	uint64_t duration_ns;	/* start to exit, monotonic clock */
 	uint64_t stdout_bytes;	/* all bytes seen, not just the tail */

@@ -437,6 +437,7 @@ static int slot_finish(struct slot *s, struct cp_run_result *res,
 	if (ret)
 		return cp_error_set(err, ret, "out of memory");
 	res->id = s->id;
+	res->pid = s->pid;
 	res->status = s->st;
 	res->duration_ns = s->end_ns - s->start_ns;
 	res->stdout_bytes = s->out_bytes;

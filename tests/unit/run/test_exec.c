@@ -1,0 +1,555 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+
+#include "run/exec.h"
+#include "helpers.h"
+
+static char *tmp;
+
+static int setup(void **state)
+{
+	(void)state;
+	tmp = make_tmpdir();
+	return tmp ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	remove_tree(tmp);
+	free(tmp);
+	return 0;
+}
+
+/* Nothing may be left for us to reap once a run returned. */
+static void assert_no_children(void)
+{
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
+static void run_shell(const char *cmd, struct cp_run_result *res)
+{
+	struct cp_run_spec spec = { .shell = cmd, .timeout_ms = 30000 };
+	struct cp_error err;
+
+	cp_error_clear(&err);
+	if (cp_run_one(&spec, res, &err))
+		fail_msg("run failed: %s", err.msg);
+}
+
+static void exit_codes(void **state)
+{
+	const char *true_argv[] = { "true", NULL };
+	struct cp_run_spec spec = { .argv = true_argv };
+	struct cp_run_result res;
+	struct cp_error err;
+
+	(void)state;
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	assert_int_equal(res.status.exit_code, 0);
+	assert_int_equal(res.status.signal, 0);
+	assert_false(res.status.timed_out);
+	assert_string_equal(res.tail, "");
+	assert_true(res.pid > 0);
+	cp_run_result_dispose(&res);
+
+	run_shell("exit 3", &res);
+	assert_int_equal(res.status.exit_code, 3);
+	assert_int_equal(cp_run_exit_verdict(&res.status), CP_VERDICT_BAD);
+	cp_run_result_dispose(&res);
+
+	run_shell("exit 125", &res);
+	assert_int_equal(res.status.exit_code, 125);
+	assert_int_equal(cp_run_exit_verdict(&res.status), CP_VERDICT_SKIP);
+	cp_run_result_dispose(&res);
+
+	run_shell("exit 255", &res);
+	assert_int_equal(res.status.exit_code, 255);
+	assert_int_equal(cp_run_exit_verdict(&res.status), CP_VERDICT_ABORT);
+	cp_run_result_dispose(&res);
+	assert_no_children();
+}
+
+static void signals(void **state)
+{
+	struct cp_run_result res;
+	char buf[128];
+
+	(void)state;
+	run_shell("echo before; kill -SEGV $$", &res);
+	assert_int_equal(res.status.exit_code, -1);
+	assert_int_equal(res.status.signal, SIGSEGV);
+	assert_string_equal(res.tail, "before\n");
+	assert_int_equal(cp_run_exit_verdict(&res.status), CP_VERDICT_BAD);
+	assert_int_equal(cp_run_classify(CP_STEP_TEST, &res.status, NULL, buf,
+					 sizeof(buf)), CP_OUTCOME_CRASHED);
+	assert_string_equal(buf, "crashed: fatal signal SIGSEGV");
+	cp_run_result_dispose(&res);
+
+	run_shell("kill -ABRT $$", &res);
+	assert_int_equal(res.status.signal, SIGABRT);
+	cp_run_result_dispose(&res);
+
+	/* SIGKILL from outside (say the OOM killer) is no crash. */
+	run_shell("kill -KILL $$", &res);
+	assert_int_equal(res.status.signal, SIGKILL);
+	assert_int_equal(cp_run_exit_verdict(&res.status), CP_VERDICT_ABORT);
+	cp_run_result_dispose(&res);
+	assert_no_children();
+}
+
+static void shell_versus_argv(void **state)
+{
+	const char *argv[] = { "echo", "a  b", "$((1+2))", "*", NULL };
+	struct cp_run_spec spec = { .argv = argv };
+	struct cp_run_result res;
+	struct cp_error err;
+
+	(void)state;
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	assert_string_equal(res.tail, "a  b $((1+2)) *\n");
+	cp_run_result_dispose(&res);
+
+	run_shell("echo $((1+2)) | tr 3 4", &res);
+	assert_string_equal(res.tail, "4\n");
+	cp_run_result_dispose(&res);
+}
+
+static void env_cwd_and_stdin(void **state)
+{
+	const char *env[] = { "CULPRIT_RUN=7", "CULPRIT_WORKTREE=/wt",
+			      "CP_TEST_OVERRIDE=new", NULL };
+	struct cp_run_spec spec = {
+		.shell = "echo \"$CULPRIT_RUN $CULPRIT_WORKTREE $CP_TEST_OVERRIDE $CP_TEST_KEPT\"; pwd; cat; echo end",
+		.env = env,
+		.cwd = tmp,
+		.timeout_ms = 10000,
+	};
+	struct cp_run_result res;
+	struct cp_error err;
+	char expect[512];
+
+	(void)state;
+	setenv("CP_TEST_OVERRIDE", "old", 1);
+	setenv("CP_TEST_KEPT", "kept", 1);
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	/* stdin is /dev/null: cat returns at once. */
+	snprintf(expect, sizeof(expect), "7 /wt new kept\n%s\nend\n", tmp);
+	assert_string_equal(res.tail, expect);
+	assert_false(res.status.timed_out);
+	cp_run_result_dispose(&res);
+	unsetenv("CP_TEST_OVERRIDE");
+	unsetenv("CP_TEST_KEPT");
+}
+
+static void output_files(void **state)
+{
+	char out[512], errp[512], both[512];
+	struct cp_run_spec spec = {
+		.shell = "echo out1; echo err1 >&2; echo out2",
+		.stdout_path = out,
+		.stderr_path = errp,
+	};
+	struct cp_run_result res;
+	struct cp_error err;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/stdout", tmp);
+	snprintf(errp, sizeof(errp), "%s/stderr", tmp);
+	snprintf(both, sizeof(both), "%s/both", tmp);
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	assert_string_equal(slurp(out), "out1\nout2\n");
+	assert_string_equal(slurp(errp), "err1\n");
+	assert_int_equal(res.stdout_bytes, 10);
+	assert_int_equal(res.stderr_bytes, 5);
+	assert_int_equal(res.tail_len, 15);
+	assert_non_null(strstr(res.tail, "err1\n"));
+	assert_non_null(strstr(res.tail, "out2\n"));
+	cp_run_result_dispose(&res);
+
+	spec.shell = "echo a; sleep 0.05; echo b >&2; sleep 0.05; echo c";
+	spec.stdout_path = both;
+	spec.stderr_path = both;
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	assert_string_equal(slurp(both), "a\nb\nc\n");
+	assert_string_equal(res.tail, "a\nb\nc\n");
+	cp_run_result_dispose(&res);
+
+	/* An output file that cannot be created is an I/O error. */
+	snprintf(out, sizeof(out), "%s/no/such/dir/stdout", tmp);
+	spec.stdout_path = out;
+	spec.stderr_path = NULL;
+	assert_int_equal(cp_run_one(&spec, &res, &err), CP_ERR_IO);
+	assert_non_null(strstr(err.msg, "cannot create"));
+	assert_no_children();
+}
+
+static void missing_program(void **state)
+{
+	const char *argv[] = { "culprit-no-such-program", NULL };
+	const char *argv2[] = { "/nonexistent/prog", "x", NULL };
+	const char *argv3[] = { "pwd", NULL };
+	const char *argv4[] = { NULL, NULL };
+	struct cp_run_spec spec = { .argv = argv };
+	struct cp_run_result res;
+	struct cp_error err;
+	char path[512];
+	int fd;
+
+	(void)state;
+	assert_int_equal(cp_run_one(&spec, &res, &err), CP_ERR_CHILD);
+	assert_string_equal(err.msg, "cannot run 'culprit-no-such-program': "
+			    "No such file or directory");
+
+	spec.argv = argv2;
+	assert_int_equal(cp_run_one(&spec, &res, &err), CP_ERR_CHILD);
+	assert_string_equal(err.msg, "cannot run '/nonexistent/prog': "
+			    "No such file or directory");
+
+	/* Not executable: found, but execve() fails in the child. */
+	snprintf(path, sizeof(path), "%s/not-exec", tmp);
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	argv2[0] = path;
+	spec.argv = argv2;
+	assert_int_equal(cp_run_one(&spec, &res, &err), CP_ERR_CHILD);
+	assert_non_null(strstr(err.msg, "Permission denied"));
+
+	spec.argv = argv3;
+	spec.cwd = "/nonexistent-dir";
+	assert_int_equal(cp_run_one(&spec, &res, &err), CP_ERR_CHILD);
+	assert_string_equal(err.msg, "cannot run 'pwd': working directory "
+			    "'/nonexistent-dir': No such file or directory");
+
+	spec.cwd = NULL;
+	spec.argv = argv4;
+	assert_int_equal(cp_run_one(&spec, &res, &err), CP_ERR_USAGE);
+	assert_no_children();
+}
+
+static void timeout_kills_group(void **state)
+{
+	char gc_file[512], cmd[1024];
+	struct cp_run_spec spec = { .timeout_ms = 300, .grace_ms = 300 };
+	struct cp_run_result res;
+	struct cp_error err;
+	pid_t gc;
+
+	(void)state;
+	/* A grandchild ignoring SIGTERM; the leader waits for it. */
+	snprintf(gc_file, sizeof(gc_file), "%s/gc", tmp);
+	snprintf(cmd, sizeof(cmd),
+		 "sh -c 'trap \"\" TERM; echo $$ > %s; while :; do sleep 0.05; done' & wait",
+		 gc_file);
+	spec.shell = cmd;
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	assert_true(res.status.timed_out);
+	assert_true(res.duration_ns >= 300ULL * 1000000);
+	assert_true(res.duration_ns < 5000ULL * 1000000);
+	gc = read_pid_file(gc_file, 1000);
+	assert_true(gc > 0);
+	assert_true(proc_gone_within(gc, 2000));
+	assert_true(group_gone_within(res.pid, 2000));
+	assert_int_equal(cp_run_exit_verdict(&res.status), CP_VERDICT_ABORT);
+	cp_run_result_dispose(&res);
+
+	/* A leader ignoring SIGTERM gets SIGKILL after the grace. */
+	spec.shell = "trap '' TERM; while :; do sleep 0.05; done";
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	assert_true(res.status.timed_out);
+	assert_int_equal(res.status.signal, SIGKILL);
+	assert_true(res.duration_ns >= 600ULL * 1000000);
+	cp_run_result_dispose(&res);
+	assert_no_children();
+}
+
+static void background_children_do_not_leak(void **state)
+{
+	char pid_file[512], cmd[1024];
+	struct cp_run_spec spec = { .timeout_ms = 20000 };
+	struct cp_run_result res;
+	struct cp_error err;
+	pid_t bg;
+
+	(void)state;
+	snprintf(pid_file, sizeof(pid_file), "%s/bg", tmp);
+	snprintf(cmd, sizeof(cmd), "sleep 1000 & echo $! > %s; echo done",
+		 pid_file);
+	spec.shell = cmd;
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	assert_int_equal(res.status.exit_code, 0);
+	assert_false(res.status.timed_out);
+	/* The background sleep holds the pipe; it must not stall us. */
+	assert_true(res.duration_ns < 3000ULL * 1000000);
+	assert_string_equal(res.tail, "done\n");
+	bg = read_pid_file(pid_file, 1000);
+	assert_true(bg > 0);
+	assert_true(proc_gone_within(bg, 2000));
+	assert_true(group_gone_within(res.pid, 2000));
+	cp_run_result_dispose(&res);
+	assert_no_children();
+}
+
+static long vm_hwm_kib(void)
+{
+	const char *s = slurp("/proc/self/status");
+	const char *p = strstr(s, "VmHWM:");
+
+	return p ? atol(p + 6) : -1;
+}
+
+static void huge_output_bounded_memory(void **state)
+{
+	struct cp_run_spec spec = {
+		.shell = "head -c 1073741824 /dev/zero | tr '\\0' x",
+		.stdout_path = "/dev/null",
+		.timeout_ms = 300000,
+	};
+	struct cp_run_result res;
+	struct cp_error err;
+	long before, after;
+	size_t i;
+	int fd;
+
+	(void)state;
+	/* Reset the peak RSS so VmHWM measures this run only. */
+	fd = open("/proc/self/clear_refs", O_WRONLY);
+	if (fd >= 0) {
+		assert_int_equal(write(fd, "5", 1), 1);
+		close(fd);
+	}
+	before = vm_hwm_kib();
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	after = vm_hwm_kib();
+	print_message("peak RSS %ld KiB before, %ld KiB after 1 GiB\n",
+		      before, after);
+	assert_int_equal(res.status.exit_code, 0);
+	assert_int_equal(res.stdout_bytes, 1ULL << 30);
+	assert_int_equal(res.tail_len, CP_RUN_TAIL_DEFAULT);
+	assert_true(res.tail_truncated);
+	for (i = 0; i < res.tail_len; i++)
+		if (res.tail[i] != 'x')
+			fail_msg("tail byte %zu is %d", i, res.tail[i]);
+	/* 1 GiB went through; memory grew by far less than that. */
+	assert_true(after - before < 32 * 1024);
+	cp_run_result_dispose(&res);
+}
+
+static void parallel_out_of_order(void **state)
+{
+	const char *cmds[] = { "sleep 0.9; echo A", "sleep 0.1; echo B",
+			       "sleep 0.5; echo C" };
+	const char *expect[] = { "B\n", "C\n", "A\n" };
+	const char *true_argv[] = { "true", NULL };
+	struct cp_run_spec spec = { .timeout_ms = 10000 };
+	struct cp_run_pool *pool;
+	struct cp_run_result res;
+	struct cp_error err;
+	int ids[3], order[3] = { 1, 2, 0 };
+	struct timespec t0, t1;
+	int i;
+
+	(void)state;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(cp_run_pool_new(&pool, 3, &err), 0);
+	for (i = 0; i < 3; i++) {
+		spec.shell = cmds[i];
+		assert_int_equal(cp_run_start(pool, &spec, &ids[i], &err), 0);
+	}
+	assert_int_equal(cp_run_running(pool), 3);
+	spec.shell = NULL;
+	spec.argv = true_argv;
+	assert_int_equal(cp_run_start(pool, &spec, NULL, &err), CP_ERR_USAGE);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(cp_run_wait(pool, &res, &err), 0);
+		assert_int_equal(res.id, ids[order[i]]);
+		assert_string_equal(res.tail, expect[i]);
+		cp_run_result_dispose(&res);
+	}
+	assert_int_equal(cp_run_running(pool), 0);
+	assert_int_equal(cp_run_wait(pool, &res, &err), CP_ERR_USAGE);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* They ran at once: far less than 0.9 + 0.1 + 0.5 s. */
+	assert_true(t1.tv_sec - t0.tv_sec < 2 ||
+		    (t1.tv_sec - t0.tv_sec == 1 && t1.tv_nsec < t0.tv_nsec));
+	cp_run_pool_free(pool);
+	assert_no_children();
+}
+
+static void per_child_timeouts(void **state)
+{
+	struct cp_run_spec slow = { .shell = "sleep 5", .timeout_ms = 200 };
+	struct cp_run_spec fast = { .shell = "sleep 0.4; echo fine",
+				    .timeout_ms = 5000 };
+	struct cp_run_pool *pool;
+	struct cp_run_result res;
+	struct cp_error err;
+	int slow_id, fast_id;
+
+	(void)state;
+	assert_int_equal(cp_run_pool_new(&pool, 2, &err), 0);
+	assert_int_equal(cp_run_start(pool, &slow, &slow_id, &err), 0);
+	assert_int_equal(cp_run_start(pool, &fast, &fast_id, &err), 0);
+	assert_int_equal(cp_run_wait(pool, &res, &err), 0);
+	assert_int_equal(res.id, slow_id);
+	assert_true(res.status.timed_out);
+	cp_run_result_dispose(&res);
+	assert_int_equal(cp_run_wait(pool, &res, &err), 0);
+	assert_int_equal(res.id, fast_id);
+	assert_false(res.status.timed_out);
+	assert_string_equal(res.tail, "fine\n");
+	cp_run_result_dispose(&res);
+	cp_run_pool_free(pool);
+}
+
+static struct cp_run_pool *alarm_pool;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	cp_run_pool_cancel(alarm_pool);
+}
+
+static void cancel_from_signal_handler(void **state)
+{
+	struct cp_run_spec spec = { .shell = "sleep 100", .grace_ms = 200 };
+	struct cp_run_spec stubborn = {
+		.shell = "trap '' TERM; while :; do sleep 0.05; done",
+		.grace_ms = 200,
+	};
+	struct itimerval it = { { 0, 0 }, { 0, 200000 } };
+	struct sigaction sa;
+	struct cp_run_result res;
+	struct cp_error err;
+	pid_t pids[2];
+	int i;
+
+	(void)state;
+	assert_int_equal(cp_run_pool_new(&alarm_pool, 2, &err), 0);
+	assert_int_equal(cp_run_start(alarm_pool, &spec, NULL, &err), 0);
+	assert_int_equal(cp_run_start(alarm_pool, &stubborn, NULL, &err), 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(cp_run_wait(alarm_pool, &res, &err), 0);
+		assert_true(res.status.cancelled);
+		assert_false(res.status.timed_out);
+		assert_true(res.duration_ns < 3000ULL * 1000000);
+		pids[i] = res.pid;
+		cp_run_result_dispose(&res);
+	}
+	cp_run_pool_free(alarm_pool);
+	signal(SIGALRM, SIG_DFL);
+	for (i = 0; i < 2; i++)
+		assert_true(group_gone_within(pids[i], 2000));
+	assert_no_children();
+}
+
+static void free_kills_running_children(void **state)
+{
+	char pid_file[512], cmd[1024];
+	struct cp_run_spec spec = { .grace_ms = 200 };
+	struct cp_run_pool *pool;
+	struct cp_error err;
+	pid_t bg;
+
+	(void)state;
+	snprintf(pid_file, sizeof(pid_file), "%s/free", tmp);
+	snprintf(cmd, sizeof(cmd), "sleep 1000 & echo $! > %s; wait", pid_file);
+	spec.shell = cmd;
+	assert_int_equal(cp_run_pool_new(&pool, 2, &err), 0);
+	assert_int_equal(cp_run_start(pool, &spec, NULL, &err), 0);
+	bg = read_pid_file(pid_file, 2000);
+	assert_true(bg > 0);
+	cp_run_pool_free(pool);
+	assert_true(proc_gone_within(bg, 2000));
+	assert_no_children();
+}
+
+/* culprit killed by SIGKILL: its children and grandchildren must die. */
+static void children_die_with_culprit(void **state)
+{
+	char leader_file[512], bg_file[512], cmd[1200];
+	pid_t culprit, leader, bg;
+	int status;
+
+	(void)state;
+	snprintf(leader_file, sizeof(leader_file), "%s/leader", tmp);
+	snprintf(bg_file, sizeof(bg_file), "%s/grandchild", tmp);
+	snprintf(cmd, sizeof(cmd),
+		 "echo $$ > %s; sleep 1000 & echo $! > %s; wait",
+		 leader_file, bg_file);
+	culprit = fork();
+	assert_true(culprit >= 0);
+	if (culprit == 0) {
+		struct cp_run_spec spec = { .shell = cmd };
+		struct cp_run_pool *pool;
+
+		if (cp_run_pool_new(&pool, 1, NULL) ||
+		    cp_run_start(pool, &spec, NULL, NULL))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	leader = read_pid_file(leader_file, 3000);
+	bg = read_pid_file(bg_file, 3000);
+	assert_true(leader > 0 && bg > 0);
+	assert_true(proc_alive(leader) && proc_alive(bg));
+	kill(culprit, SIGKILL);
+	assert_int_equal(waitpid(culprit, &status, 0), culprit);
+	assert_true(proc_gone_within(leader, 3000));
+	assert_true(proc_gone_within(bg, 3000));
+	assert_no_children();
+}
+
+static void tail_keeps_last_bytes(void **state)
+{
+	struct cp_run_spec spec = {
+		.shell = "i=0; while [ $i -lt 100 ]; do echo line$i; i=$((i+1)); done",
+		.tail_max = 16,
+	};
+	struct cp_run_result res;
+	struct cp_error err;
+
+	(void)state;
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	assert_int_equal(res.tail_len, 16);
+	assert_string_equal(res.tail, "7\nline98\nline99\n");
+	assert_true(res.tail_truncated);
+	cp_run_result_dispose(&res);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(exit_codes),
+		cmocka_unit_test(signals),
+		cmocka_unit_test(shell_versus_argv),
+		cmocka_unit_test(env_cwd_and_stdin),
+		cmocka_unit_test(output_files),
+		cmocka_unit_test(missing_program),
+		cmocka_unit_test(timeout_kills_group),
+		cmocka_unit_test(background_children_do_not_leak),
+		cmocka_unit_test(parallel_out_of_order),
+		cmocka_unit_test(per_child_timeouts),
+		cmocka_unit_test(cancel_from_signal_handler),
+		cmocka_unit_test(free_kills_running_children),
+		cmocka_unit_test(children_die_with_culprit),
+		cmocka_unit_test(tail_keeps_last_bytes),
+		cmocka_unit_test(huge_output_bounded_memory),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
