@@ -122,6 +122,16 @@ static enum cp_run_outcome infra(const char *step, const struct cp_run_status *s
 	return CP_OUTCOME_INFRA;
 }
 
+void cp_run_status_from_error(struct cp_run_status *st,
+			      const struct cp_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	st->exit_code = -1;
+	snprintf(st->failure, sizeof(st->failure), "%.*s",
+		 (int)sizeof(st->failure) - 1,
+		 err && err->msg[0] ? err->msg : "the runner failed");
+}
+
 enum cp_run_outcome cp_run_classify(enum cp_run_step step,
 				    const struct cp_run_status *st,
 				    const char *crash_title,

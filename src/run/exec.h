@@ -200,6 +200,13 @@ enum cp_run_outcome {
  * Build step: exit 0 is OK; a runner failure, cancel or timeout is an infra
  * problem; anything else is "build failed".
  */
+/*
+ * A status for a child that never ran (cp_run_start() failed): the error
+ * message becomes status.failure, so it classifies as an infra problem.
+ */
+void cp_run_status_from_error(struct cp_run_status *st,
+			      const struct cp_error *err);
+
 enum cp_run_outcome cp_run_classify(enum cp_run_step step,
 				    const struct cp_run_status *st,
 				    const char *crash_title,

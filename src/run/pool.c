@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,9 +211,14 @@ static int open_pidfd(pid_t pid)
 	return fd;	/* -1: fall back to polling waitid() */
 }
 
+/*
+ * Signals the child's process group, and the child itself in case it left
+ * the group.  Only called before the child is reaped, so the pid is ours.
+ */
 static void send_group(struct slot *s, int sig)
 {
 	kill(-s->pid, sig);
+	kill(s->pid, sig);
 }
 
 /* SIGTERM now, SIGKILL after the grace. */
@@ -291,13 +297,19 @@ fail:
 	return ret;
 }
 
-static void note_failure(struct slot *s, const char *fmt, const char *path,
-			 int e)
+static void note_failure(struct slot *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Keeps the first runner failure of a child. */
+static void note_failure(struct slot *s, const char *fmt, ...)
 {
+	va_list ap;
+
 	if (s->st.failure[0])
-		return;	/* keep the first */
-	snprintf(s->st.failure, sizeof(s->st.failure), fmt, path,
-		 strerror(e));
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s->st.failure, sizeof(s->st.failure), fmt, ap);
+	va_end(ap);
 }
 
 static void save_output(struct slot *s, int *file, const char *path,
@@ -312,7 +324,7 @@ static void save_output(struct slot *s, int *file, const char *path,
 			continue;
 		if (w <= 0) {
 			note_failure(s, "saving output to '%s': %s", path,
-				     w < 0 ? errno : EIO);
+				     strerror(w < 0 ? errno : EIO));
 			/* Stop saving, keep draining so the child runs on. */
 			fd = *file;
 			if (s->out_file == fd)
@@ -345,8 +357,8 @@ static void slot_read(struct cp_run_pool *pool, struct slot *s, bool is_err)
 			return;
 		if (r <= 0) {
 			if (r < 0)
-				note_failure(s, "reading the output%s: %s", "",
-					     errno);
+				note_failure(s, "reading the output: %s",
+					     strerror(errno));
 			close_fd(fd);
 			return;
 		}
@@ -367,8 +379,20 @@ static bool slot_try_reap(struct cp_run_pool *pool, struct slot *s)
 	pid_t r;
 
 	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, (id_t)s->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
-	    si.si_pid != s->pid)
+	if (waitid(P_PID, (id_t)s->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0) {
+		if (errno != ECHILD)
+			return false;
+		/* Someone else's waitpid(-1) took it: the pid is no longer
+		 * ours to signal. */
+		s->end_ns = cp_run__now_ns();
+		cp_watchdog__remove(&pool->watchdog, s->pid);
+		note_failure(s, "the child was reaped elsewhere");
+		close_fd(&s->pidfd);
+		s->state = SLOT_DRAINING;
+		s->drain_ns = s->end_ns + DRAIN_NS;
+		return true;
+	}
+	if (si.si_pid != s->pid)
 		return false;
 	s->end_ns = cp_run__now_ns();
 	send_group(s, SIGKILL);
@@ -385,7 +409,7 @@ static bool slot_try_reap(struct cp_run_pool *pool, struct slot *s)
 			s->st.signal = WTERMSIG(status);
 		}
 	} else {
-		note_failure(s, "waiting for child%s: %s", "", errno);
+		note_failure(s, "waiting for the child: %s", strerror(errno));
 	}
 	close_fd(&s->pidfd);
 	s->state = SLOT_DRAINING;

@@ -24,14 +24,23 @@ static void watchdog_main(int fd, pid_t *groups, unsigned max)
 	int32_t v;
 	unsigned i, n = 0;
 	ssize_t r;
+	int sig;
 
-	/* Ctrl-C reaches culprit's group; culprit decides, not us. */
+	/*
+	 * Drop culprit's handlers; ignore what a terminal or a service
+	 * manager sends to culprit's whole group: we go when culprit goes.
+	 */
 	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &ign, NULL);
 	ign.sa_handler = SIG_IGN;
 	sigaction(SIGINT, &ign, NULL);
 	sigaction(SIGQUIT, &ign, NULL);
 	sigaction(SIGHUP, &ign, NULL);
 	sigaction(SIGPIPE, &ign, NULL);
+	sigaction(SIGTERM, &ign, NULL);
 	prctl(PR_SET_NAME, "culprit-watch");
 
 	for (;;) {

@@ -150,6 +150,24 @@ static void classify_build_step(void **state)
 	assert_string_equal(buf, "infra problem: build timed out");
 }
 
+static void status_from_start_error(void **state)
+{
+	struct cp_run_status st;
+	struct cp_error err;
+	char buf[300];
+
+	(void)state;
+	cp_error_set(&err, CP_ERR_CHILD, "cannot run 'qemu': No such file or directory");
+	cp_run_status_from_error(&st, &err);
+	assert_int_equal(cp_run_classify(CP_STEP_TEST, &st, NULL, buf, sizeof(buf)),
+			 CP_OUTCOME_INFRA);
+	assert_string_equal(buf, "infra problem: cannot run 'qemu': No such file or directory");
+	assert_int_equal(cp_run_exit_verdict(&st), CP_VERDICT_ABORT);
+	cp_run_status_from_error(&st, NULL);
+	cp_run_classify(CP_STEP_BUILD, &st, NULL, buf, sizeof(buf));
+	assert_string_equal(buf, "infra problem: the runner failed");
+}
+
 static void tail_ring_buffer(void **state)
 {
 	struct cp_tail t;
@@ -194,6 +212,7 @@ int main(void)
 		cmocka_unit_test(verdict_follows_git_bisect_run),
 		cmocka_unit_test(classify_test_step),
 		cmocka_unit_test(classify_build_step),
+		cmocka_unit_test(status_from_start_error),
 		cmocka_unit_test(tail_ring_buffer),
 	};
 

@@ -531,6 +531,114 @@ static void tail_keeps_last_bytes(void **state)
 	cp_run_result_dispose(&res);
 }
 
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* Many children, failures among them: no descriptor or process leaks. */
+static void many_children_no_leaks(void **state)
+{
+	const char *missing[] = { "culprit-no-such-program", NULL };
+	struct cp_run_spec ok = { .shell = "echo hi", .timeout_ms = 10000 };
+	struct cp_run_spec slow = { .shell = "sleep 10", .timeout_ms = 50,
+				    .grace_ms = 100 };
+	struct cp_run_spec bad = { .argv = missing };
+	struct cp_run_pool *pool;
+	struct cp_run_result res;
+	struct cp_error err;
+	int before, started = 0, finished = 0, timed_out = 0, i;
+
+	(void)state;
+	before = count_fds();
+	assert_int_equal(cp_run_pool_new(&pool, 4, &err), 0);
+	for (i = 0; i < 60; i++) {
+		const struct cp_run_spec *spec =
+			i % 10 == 3 ? &bad : i % 10 == 7 ? &slow : &ok;
+
+		if (cp_run_running(pool) == 4) {
+			assert_int_equal(cp_run_wait(pool, &res, &err), 0);
+			finished++;
+			timed_out += res.status.timed_out;
+			cp_run_result_dispose(&res);
+		}
+		if (spec == &bad) {
+			assert_int_equal(cp_run_start(pool, spec, NULL, &err),
+					 CP_ERR_CHILD);
+			continue;
+		}
+		assert_int_equal(cp_run_start(pool, spec, NULL, &err), 0);
+		started++;
+	}
+	while (cp_run_running(pool)) {
+		assert_int_equal(cp_run_wait(pool, &res, &err), 0);
+		finished++;
+		timed_out += res.status.timed_out;
+		cp_run_result_dispose(&res);
+	}
+	assert_int_equal(finished, started);
+	assert_int_equal(timed_out, 6);
+	cp_run_pool_free(pool);
+	assert_int_equal(count_fds(), before);
+	assert_no_children();
+}
+
+/* Descriptors culprit opened without O_CLOEXEC do not reach children. */
+static void children_inherit_no_descriptors(void **state)
+{
+	const char *argv[] = { "sh", "-c", "ls /proc/$$/fd", NULL };
+	struct cp_run_spec spec = { .argv = argv };
+	struct cp_run_result res;
+	struct cp_error err;
+	int fd;
+
+	(void)state;
+	fd = open("/dev/null", O_RDONLY);	/* no O_CLOEXEC on purpose */
+	assert_true(fd >= 0);
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	assert_string_equal(res.tail, "0\n1\n2\n");
+	cp_run_result_dispose(&res);
+	close(fd);
+}
+
+/*
+ * A daemon that left the group (setsid) escapes the kill and holds the
+ * pipe: the run still ends, after a short drain.
+ */
+static void escaped_daemon_does_not_hang(void **state)
+{
+	char pid_file[512], cmd[1024];
+	struct cp_run_spec spec = { .timeout_ms = 20000 };
+	struct cp_run_result res;
+	struct cp_error err;
+	struct timespec t0, t1;
+	pid_t daemon_pid;
+
+	(void)state;
+	snprintf(pid_file, sizeof(pid_file), "%s/daemon", tmp);
+	snprintf(cmd, sizeof(cmd), "setsid sleep 1000 & echo $! > %s; echo ok",
+		 pid_file);
+	spec.shell = cmd;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(res.status.exit_code, 0);
+	assert_string_equal(res.tail, "ok\n");
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+	cp_run_result_dispose(&res);
+	daemon_pid = read_pid_file(pid_file, 1000);
+	assert_true(daemon_pid > 0);
+	kill(daemon_pid, SIGKILL);	/* the documented limit; clean up */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -548,6 +656,9 @@ int main(void)
 		cmocka_unit_test(free_kills_running_children),
 		cmocka_unit_test(children_die_with_culprit),
 		cmocka_unit_test(tail_keeps_last_bytes),
+		cmocka_unit_test(many_children_no_leaks),
+		cmocka_unit_test(children_inherit_no_descriptors),
+		cmocka_unit_test(escaped_daemon_does_not_hang),
 		cmocka_unit_test(huge_output_bounded_memory),
 	};
 
