@@ -50,6 +50,9 @@ int cp__object_error(int gitcode, const git_oid *id, struct cp_error *err);
 int cp__repo_is_shallow_boundary(const struct cp_repo *repo,
 				 const struct cp_oid *id);
 
+/* The first paragraph of a commit message on one line, like git's %s. */
+char *cp__subject(const char *msg);
+
 /* The shallow-clone error for boundary commit id. */
 int cp__shallow_error(const struct cp_oid *id, struct cp_error *err);
 

@@ -1,0 +1,681 @@
+/*
+ * cp_commit_format_show(): the bytes `git show --stat --summary
+ * --no-abbrev-commit --diff-merges=first-parent` (git 2.39, no colour, not
+ * a terminal, 80 columns) prints for a commit.  Follows git's pretty.c
+ * (medium format), log-tree.c and diff.c (show_stats, diff_summary).
+ */
+#include "vcs/changes.h"
+#include "vcs/vcs_internal.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define STAT_WIDTH 80
+
+/* A growing string; a failed allocation sets failed and stops appending. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	int failed;
+};
+
+static void sb_grow(struct sbuf *b, size_t more)
+{
+	size_t cap;
+	char *s;
+
+	if (b->failed || b->len + more + 1 <= b->cap)
+		return;
+	cap = b->cap ? b->cap : 1024;
+	while (cap < b->len + more + 1)
+		cap *= 2;
+	s = realloc(b->s, cap);
+	if (!s) {
+		b->failed = 1;
+		return;
+	}
+	b->s = s;
+	b->cap = cap;
+}
+
+static void sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	sb_grow(b, n);
+	if (b->failed)
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void sb_puts(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static void sb_chars(struct sbuf *b, char c, size_t n)
+{
+	sb_grow(b, n);
+	if (b->failed)
+		return;
+	memset(b->s + b->len, c, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = 1;
+		return;
+	}
+	sb_grow(b, (size_t)n);
+	if (b->failed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+static void sb_rtrim(struct sbuf *b)
+{
+	while (b->len && isspace((unsigned char)b->s[b->len - 1]))
+		b->len--;
+	if (b->s)
+		b->s[b->len] = '\0';
+}
+
+/* git's quote_c_style() with core.quotePath on: 0 when no quoting needed. */
+static int needs_quote(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f;
+}
+
+static void sb_quoted(struct sbuf *b, const char *name)
+{
+	const unsigned char *p;
+	int quote = 0;
+
+	for (p = (const unsigned char *)name; *p; p++)
+		quote |= needs_quote(*p);
+	if (!quote) {
+		sb_puts(b, name);
+		return;
+	}
+	sb_add(b, "\"", 1);
+	for (p = (const unsigned char *)name; *p; p++) {
+		static const char esc[] = "\aa\bb\tt\nn\vv\ff\rr";
+		const char *e = NULL;
+
+		if (!needs_quote(*p)) {
+			sb_add(b, (const char *)p, 1);
+			continue;
+		}
+		if (*p && *p < 0x20)
+			e = memchr(esc, *p, sizeof(esc) - 1);
+		if (e && (e - esc) % 2 == 0)
+			sb_printf(b, "\\%c", e[1]);
+		else if (*p == '"' || *p == '\\')
+			sb_printf(b, "\\%c", *p);
+		else
+			sb_printf(b, "\\%03o", *p);
+	}
+	sb_add(b, "\"", 1);
+}
+
+static int name_needs_quote(const char *name)
+{
+	for (; *name; name++)
+		if (needs_quote((unsigned char)*name))
+			return 1;
+	return 0;
+}
+
+/* git's pprint_rename(): "dir/{old => new}/file". */
+static void sb_rename(struct sbuf *b, const char *a, const char *bn)
+{
+	const char *old_name = a, *new_name = bn;
+	long len_a = (long)strlen(a), len_b = (long)strlen(bn);
+	long pfx = 0, sfx = 0, adjust, a_mid, b_mid;
+
+	if (name_needs_quote(a) || name_needs_quote(bn)) {
+		sb_quoted(b, a);
+		sb_puts(b, " => ");
+		sb_quoted(b, bn);
+		return;
+	}
+	while (*old_name && *new_name && *old_name == *new_name) {
+		if (*old_name == '/')
+			pfx = old_name - a + 1;
+		old_name++;
+		new_name++;
+	}
+	old_name = a + len_a;
+	new_name = bn + len_b;
+	adjust = pfx ? 1 : 0;
+	while (a + pfx - adjust <= old_name && bn + pfx - adjust <= new_name &&
+	       *old_name == *new_name) {
+		if (*old_name == '/')
+			sfx = len_a - (old_name - a);
+		old_name--;
+		new_name--;
+	}
+	a_mid = len_a - pfx - sfx;
+	b_mid = len_b - pfx - sfx;
+	if (a_mid < 0)
+		a_mid = 0;
+	if (b_mid < 0)
+		b_mid = 0;
+	if (pfx + sfx) {
+		sb_add(b, a, (size_t)pfx);
+		sb_add(b, "{", 1);
+	}
+	sb_add(b, a + pfx, (size_t)a_mid);
+	sb_puts(b, " => ");
+	sb_add(b, bn + pfx, (size_t)b_mid);
+	if (pfx + sfx) {
+		sb_add(b, "}", 1);
+		sb_add(b, a + len_a - sfx, (size_t)sfx);
+	}
+}
+
+/* Number of packed objects, as git's repo_approximate_object_count(). */
+static unsigned long packed_object_count(git_repository *repo)
+{
+	const char *common = git_repository_commondir(repo);
+	unsigned long count = 0;
+	char path[4096];
+	struct dirent *de;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%sobjects/pack", common);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir))) {
+		unsigned char head[8 + 256 * 4];
+		size_t n = strlen(de->d_name), off;
+		FILE *f;
+
+		if (n < 4 || strcmp(de->d_name + n - 4, ".idx"))
+			continue;
+		snprintf(path, sizeof(path), "%sobjects/pack/%s", common,
+			 de->d_name);
+		f = fopen(path, "rb");
+		if (!f)
+			continue;
+		n = fread(head, 1, sizeof(head), f);
+		fclose(f);
+		/* version 2 starts with "\377tOc" and a version; v1 has none */
+		off = (n >= 8 && !memcmp(head, "\377tOc", 4)) ? 8 : 0;
+		if (n < off + 256 * 4)
+			continue;
+		off += 255 * 4;
+		count += (unsigned long)head[off] << 24 | (unsigned long)head[off + 1] << 16 |
+			 (unsigned long)head[off + 2] << 8 | head[off + 3];
+	}
+	closedir(dir);
+	return count;
+}
+
+/* git's default abbreviation length (core.abbrev, or auto). */
+static int default_abbrev(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int32_t v = 0;
+	int len = -1, bits = 0;
+	unsigned long count;
+
+	if (git_repository_config_snapshot(&cfg, repo) == 0) {
+		const char *s = NULL;
+
+		if (git_config_get_string(&s, cfg, "core.abbrev") == 0 && s) {
+			if (!strcasecmp(s, "no"))
+				len = GIT_OID_HEXSZ;
+			else if (strcasecmp(s, "auto") &&
+				 git_config_get_int32(&v, cfg, "core.abbrev") == 0)
+				len = v < 4 ? 4 : v > GIT_OID_HEXSZ ? GIT_OID_HEXSZ : v;
+		}
+		git_config_free(cfg);
+	}
+	git_error_clear();
+	if (len > 0)
+		return len;
+	count = packed_object_count(repo);
+	while (count >> (bits + 1))
+		bits++;		/* msb(count) */
+	len = (bits + 1 + 1) / 2;
+	return len < 7 ? 7 : len;
+}
+
+static void sb_abbrev(struct sbuf *b, git_repository *repo, const git_oid *id,
+		      int len)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_odb *odb = NULL;
+
+	if (git_repository_odb(&odb, repo) == 0) {
+		while (len < GIT_OID_HEXSZ &&
+		       git_odb_exists_prefix(NULL, odb, id, (size_t)len) ==
+		       GIT_EAMBIGUOUS)
+			len++;
+		git_odb_free(odb);
+	}
+	git_error_clear();
+	git_oid_tostr(hex, sizeof(hex), id);
+	sb_add(b, hex, (size_t)len);
+}
+
+/* git's DATE_NORMAL: "Thu Jan 2 03:04:05 2020 +0100", in the given zone. */
+static void sb_date(struct sbuf *b, const git_time *when)
+{
+	static const char *const days[] = {
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const months[] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	int off = when->offset, a = off < 0 ? -off : off;
+	time_t t = (time_t)(when->time + (git_time_t)off * 60);
+	int tz = (off < 0 ? -1 : 1) * (a / 60 * 100 + a % 60);
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm)) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_mday = 1;
+		tm.tm_year = 70;
+		tm.tm_wday = 4;
+	}
+	sb_printf(b, "%.3s %.3s %d %02d:%02d:%02d %d %+05d", days[tm.tm_wday],
+		  months[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min,
+		  tm.tm_sec, tm.tm_year + 1900, tz);
+}
+
+/* Display width of UTF-8 text (one column per character); -1 if invalid. */
+static long utf8_width(const char *s, size_t n)
+{
+	long w = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* A message line after 4 spaces, tabs expanded to 8 columns. */
+static void sb_message_line(struct sbuf *b, const char *line, size_t len)
+{
+	const char *tab;
+
+	sb_chars(b, ' ', 4);
+	while ((tab = memchr(line, '\t', len))) {
+		size_t n = (size_t)(tab - line);
+		long w = utf8_width(line, n);
+
+		sb_add(b, line, n);
+		sb_chars(b, ' ', (size_t)(8 - w % 8));
+		line = tab + 1;
+		len -= n + 1;
+	}
+	sb_add(b, line, len);
+}
+
+static size_t line_len(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+
+	return nl ? (size_t)(nl - s) + 1 : strlen(s);
+}
+
+static size_t trimmed(const char *s, size_t len)
+{
+	while (len && isspace((unsigned char)s[len - 1]))
+		len--;
+	return len;
+}
+
+/* pretty.c: header, blank line, indented message; trailing space trimmed. */
+static void sb_header_message(struct sbuf *b, git_repository *repo,
+			      git_commit *c, const git_signature *author)
+{
+	const char *msg = git_commit_message_raw(c);
+	unsigned i, n = git_commit_parentcount(c);
+	int first = 1;
+
+	if (n > 1) {
+		int len = default_abbrev(repo);
+
+		sb_puts(b, "Merge:");
+		for (i = 0; i < n; i++) {
+			sb_add(b, " ", 1);
+			sb_abbrev(b, repo, git_commit_parent_id(c, i), len);
+		}
+		sb_add(b, "\n", 1);
+	}
+	sb_printf(b, "Author: %s <%s>\n", author->name, author->email);
+	sb_puts(b, "Date:   ");
+	sb_date(b, &author->when);
+	sb_puts(b, "\n\n");
+	while (msg && *msg) {
+		size_t ll = line_len(msg), t = trimmed(msg, ll);
+
+		if (!t && first) {
+			msg += ll;
+			continue;
+		}
+		first = 0;
+		sb_message_line(b, msg, t);
+		sb_add(b, "\n", 1);
+		msg += ll;
+	}
+	sb_rtrim(b);
+	sb_add(b, "\n", 1);
+}
+
+/* "\nNotes:\n    ..." from refs/notes/commits, as git show adds it. */
+static void sb_notes(struct sbuf *b, git_repository *repo, const git_oid *id)
+{
+	git_note *note = NULL;
+	const char *m;
+	size_t len;
+
+	if (git_note_read(&note, repo, NULL, id) < 0) {
+		git_error_clear();
+		return;
+	}
+	m = git_note_message(note);
+	len = m ? strlen(m) : 0;
+	if (len && m[len - 1] == '\n')
+		len--;
+	sb_puts(b, "\nNotes:\n");
+	while (m && len) {
+		const char *nl = memchr(m, '\n', len);
+		size_t n = nl ? (size_t)(nl - m) : len;
+
+		sb_chars(b, ' ', 4);
+		sb_add(b, m, n);
+		sb_add(b, "\n", 1);
+		if (!nl)
+			break;
+		m += n + 1;
+		len -= n + 1;
+	}
+	git_note_free(note);
+}
+
+static int decimal_width(unsigned long long n)
+{
+	int w = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		w++;
+	}
+	return w;
+}
+
+static long scale_linear(long it, long width, long max_change)
+{
+	if (!it)
+		return 0;
+	return 1 + (it * (width - 1) / max_change);
+}
+
+static void stat_print_names(struct sbuf *names, const struct cp__changes *ch,
+			     size_t *off)
+{
+	size_t i;
+
+	for (i = 0; i < ch->n; i++) {
+		const struct cp__change *c = &ch->v[i];
+
+		off[i] = names->len;
+		if (c->status == 'R')
+			sb_rename(names, c->old_path, c->new_path);
+		else
+			sb_quoted(names, c->new_path);
+		sb_add(names, "\0", 1);
+	}
+}
+
+/* diff.c show_stats() and print_stat_summary(), for stat_width 80. */
+static void sb_stat(struct sbuf *b, const struct cp__changes *ch,
+		    struct sbuf *names, size_t *off)
+{
+	unsigned long long max_change = 0, adds = 0, dels = 0;
+	long width = STAT_WIDTH, name_width, graph_width, max_len = 0;
+	long number_width = 0, bin_width = 0;
+	size_t i;
+
+	stat_print_names(names, ch, off);
+	if (names->failed)
+		return;
+	for (i = 0; i < ch->n; i++) {
+		const struct cp__change *c = &ch->v[i];
+		long len = (long)strlen(names->s + off[i]);
+
+		if (max_len < len)
+			max_len = len;
+		if (c->binary) {
+			long w = 14 + decimal_width(c->new_size) +
+				decimal_width(c->old_size);
+
+			if (bin_width < w)
+				bin_width = w;
+			number_width = 3;
+			continue;
+		}
+		if (max_change < c->insertions + c->deletions)
+			max_change = c->insertions + c->deletions;
+	}
+	if (decimal_width(max_change) > number_width)
+		number_width = decimal_width(max_change);
+	if (width < 16 + 6 + number_width)
+		width = 16 + 6 + number_width;
+	graph_width = (long)max_change + 4 > bin_width ? (long)max_change :
+		bin_width - 4;
+	name_width = max_len;
+	if (name_width + number_width + 6 + graph_width > width) {
+		if (graph_width > width * 3 / 8 - number_width - 6) {
+			graph_width = width * 3 / 8 - number_width - 6;
+			if (graph_width < 6)
+				graph_width = 6;
+		}
+		if (name_width > width - number_width - 6 - graph_width)
+			name_width = width - number_width - 6 - graph_width;
+		else
+			graph_width = width - number_width - 6 - name_width;
+	}
+	for (i = 0; i < ch->n; i++) {
+		const struct cp__change *c = &ch->v[i];
+		const char *name = names->s + off[i], *prefix = "";
+		unsigned long long added = c->insertions, deleted = c->deletions;
+		long len = name_width, name_len = (long)strlen(name);
+		long add, del;
+
+		if (name_width < name_len) {
+			const char *slash;
+
+			prefix = "...";
+			len -= 3;
+			name += name_len - len;
+			slash = strchr(name, '/');
+			if (slash)
+				name = slash;
+		}
+		sb_printf(b, " %s%-*s |", prefix, (int)len, name);
+		if (c->binary) {
+			sb_printf(b, " %*s", (int)number_width, "Bin");
+			if (git_oid_equal(&c->old_id, &c->new_id) &&
+			    c->old_mode && c->new_mode) {
+				sb_add(b, "\n", 1);
+				continue;
+			}
+			sb_printf(b, " %zu -> %zu bytes\n", c->old_size,
+				  c->new_size);
+			continue;
+		}
+		add = (long)added;
+		del = (long)deleted;
+		if (graph_width <= (long)max_change) {
+			long total = scale_linear(add + del, graph_width,
+						  (long)max_change);
+
+			if (total < 2 && add && del)
+				total = 2;
+			if (add < del) {
+				add = scale_linear(add, graph_width, (long)max_change);
+				del = total - add;
+			} else {
+				del = scale_linear(del, graph_width, (long)max_change);
+				add = total - del;
+			}
+		}
+		sb_printf(b, " %*llu%s", (int)number_width, added + deleted,
+			  added + deleted ? " " : "");
+		if (add > 0)
+			sb_chars(b, '+', (size_t)add);
+		if (del > 0)
+			sb_chars(b, '-', (size_t)del);
+		sb_add(b, "\n", 1);
+	}
+	for (i = 0; i < ch->n; i++) {
+		if (ch->v[i].binary)
+			continue;
+		adds += ch->v[i].insertions;
+		dels += ch->v[i].deletions;
+	}
+	sb_printf(b, ch->n == 1 ? " %zu file changed" : " %zu files changed",
+		  ch->n);
+	if (adds || !dels)
+		sb_printf(b, adds == 1 ? ", %llu insertion(+)" :
+			  ", %llu insertions(+)", adds);
+	if (dels || !adds)
+		sb_printf(b, dels == 1 ? ", %llu deletion(-)" :
+			  ", %llu deletions(-)", dels);
+	sb_add(b, "\n", 1);
+}
+
+static void sb_mode_change(struct sbuf *b, const struct cp__change *c,
+			   int show_name)
+{
+	if (!c->old_mode || !c->new_mode || c->old_mode == c->new_mode)
+		return;
+	sb_printf(b, " mode change %06o => %06o", c->old_mode, c->new_mode);
+	if (show_name) {
+		sb_add(b, " ", 1);
+		sb_quoted(b, c->new_path);
+	}
+	sb_add(b, "\n", 1);
+}
+
+/* diff.c diff_summary() */
+static void sb_summary(struct sbuf *b, const struct cp__changes *ch)
+{
+	size_t i;
+
+	for (i = 0; i < ch->n; i++) {
+		const struct cp__change *c = &ch->v[i];
+
+		switch (c->status) {
+		case 'A':
+			sb_printf(b, " create mode %06o ", c->new_mode);
+			sb_quoted(b, c->new_path);
+			sb_add(b, "\n", 1);
+			break;
+		case 'D':
+			sb_printf(b, " delete mode %06o ", c->old_mode);
+			sb_quoted(b, c->old_path);
+			sb_add(b, "\n", 1);
+			break;
+		case 'R':
+			sb_puts(b, " rename ");
+			sb_rename(b, c->old_path, c->new_path);
+			sb_printf(b, " (%d%%)\n", c->score * 100 / CP__MAX_SCORE);
+			sb_mode_change(b, c, 0);
+			break;
+		default:
+			sb_mode_change(b, c, 1);
+			break;
+		}
+	}
+}
+
+int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
+			  char **out, struct cp_error *err)
+{
+	struct sbuf b = { NULL, 0, 0, 0 }, names = { NULL, 0, 0, 0 };
+	struct cp__changes ch = { NULL, 0, 0 };
+	git_signature *author = NULL;
+	git_mailmap *mailmap = NULL;
+	git_commit *c = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t *off = NULL;
+	int rc = 0, grc;
+
+	*out = NULL;
+	grc = git_commit_lookup(&c, repo->git, cp__git_oid(id));
+	if (grc < 0) {
+		c = NULL;
+		rc = cp__object_error(grc, cp__git_oid(id), err);
+		goto out;
+	}
+	if (git_mailmap_from_repository(&mailmap, repo->git) < 0)
+		mailmap = NULL;
+	grc = git_commit_author_with_mailmap(&author, c, mailmap);
+	if (grc < 0) {
+		author = NULL;
+		rc = cp_error_set(err, CP_ERR_REPO_CORRUPT,
+				  "cannot read the author of %s: %s",
+				  git_oid_tostr(hex, sizeof(hex), cp__git_oid(id)),
+				  cp__git_msg());
+		goto out;
+	}
+	rc = cp__changes_load(repo->git, c, &ch, err);
+	if (rc)
+		goto out;
+	sb_printf(&b, "commit %s\n", git_oid_tostr(hex, sizeof(hex),
+						   cp__git_oid(id)));
+	sb_header_message(&b, repo->git, c, author);
+	sb_notes(&b, repo->git, cp__git_oid(id));
+	if (ch.n) {
+		off = calloc(ch.n, sizeof(*off));
+		if (!off) {
+			rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		sb_add(&b, "\n", 1);
+		sb_stat(&b, &ch, &names, off);
+		sb_summary(&b, &ch);
+	}
+	if (b.failed || names.failed || !b.s) {
+		rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	*out = b.s;
+	b.s = NULL;
+out:
+	free(b.s);
+	free(names.s);
+	free(off);
+	cp__changes_free(&ch);
+	git_signature_free(author);
+	git_mailmap_free(mailmap);
+	git_commit_free(c);
+	return rc;
+}
