@@ -74,6 +74,10 @@ struct cp_run_spec {
 	uint64_t grace_ms;
 	/* Bytes of combined output kept in memory; 0: CP_RUN_TAIL_DEFAULT. */
 	size_t tail_max;
+	/* Bytes saved per output file, then "[culprit: output cut after N
+	 * bytes]" ends it (the rest is still counted and feeds the tail);
+	 * 0: no limit. */
+	uint64_t file_max;
 };
 
 /* How a finished child ended. */
@@ -100,6 +104,7 @@ struct cp_run_result {
 	char *tail;		/* last tail_max bytes of stdout+stderr */
 	size_t tail_len;
 	bool tail_truncated;	/* older output was dropped from the tail */
+	bool output_cut;	/* an output file reached spec.file_max */
 };
 
 struct cp_run_pool;

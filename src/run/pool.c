@@ -54,6 +54,9 @@ struct slot {
 	bool terminated;	/* SIGTERM already sent */
 	struct cp_run_status st;
 	uint64_t out_bytes, err_bytes;
+	uint64_t out_saved, err_saved;	/* bytes written to the files */
+	uint64_t file_max;	/* 0: no limit */
+	bool output_cut;
 };
 
 struct cp_run_pool {
@@ -283,6 +286,7 @@ int cp_run_start(struct cp_run_pool *pool, const struct cp_run_spec *spec,
 	s->deadline_ns = spec->timeout_ms ?
 		s->start_ns + spec->timeout_ms * 1000000ULL : 0;
 	s->st.exit_code = -1;
+	s->file_max = spec->file_max;
 	cp_watchdog__add(&pool->watchdog, pid);
 	pool->running++;
 	if (id_out)
@@ -312,30 +316,75 @@ static void note_failure(struct slot *s, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void save_output(struct slot *s, int *file, const char *path,
-			const char *data, size_t n)
+/* Stops saving to *file (shared by both streams or not). */
+static void stop_saving(struct slot *s, int *file)
+{
+	int fd = *file;
+
+	if (s->out_file == fd)
+		s->out_file = -1;
+	if (s->err_file == fd)
+		s->err_file = -1;
+	close(fd);
+}
+
+static int write_all(int fd, const char *data, size_t n)
 {
 	ssize_t w;
-	int fd;
 
-	while (*file >= 0 && n > 0) {
-		w = write(*file, data, n);
+	while (n > 0) {
+		w = write(fd, data, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			note_failure(s, "saving output to '%s': %s", path,
-				     strerror(w < 0 ? errno : EIO));
-			/* Stop saving, keep draining so the child runs on. */
-			fd = *file;
-			if (s->out_file == fd)
-				s->out_file = -1;
-			if (s->err_file == fd)
-				s->err_file = -1;
-			close(fd);
-			return;
+			if (w == 0)
+				errno = EIO;
+			return -1;
 		}
 		data += w;
 		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Appends to the stream's file, up to file_max bytes a file; past that the
+ * file ends with a note and the rest only feeds the counters and the tail.
+ */
+static void save_output(struct slot *s, bool is_err, const char *data,
+			size_t n)
+{
+	int *file = is_err ? &s->err_file : &s->out_file;
+	const char *path = is_err ? s->err_path : s->out_path;
+	bool shared = s->err_file == s->out_file;
+	uint64_t *saved = is_err && !shared ? &s->err_saved : &s->out_saved;
+	char note[96];
+	bool cut = false;
+	int len;
+
+	if (*file < 0)
+		return;
+	if (s->file_max && *saved + n > s->file_max) {
+		n = (size_t)(s->file_max - *saved);
+		cut = true;
+	}
+	if (write_all(*file, data, n) < 0) {
+		note_failure(s, "saving output to '%s': %s", path,
+			     strerror(errno));
+		/* Stop saving, keep draining so the child runs on. */
+		stop_saving(s, file);
+		return;
+	}
+	*saved += n;
+	if (cut) {
+		len = snprintf(note, sizeof(note),
+			       "\n[culprit: output cut after %llu bytes]\n",
+			       (unsigned long long)s->file_max);
+		if (write_all(*file, note, (size_t)len) < 0)
+			note_failure(s, "saving output to '%s': %s", path,
+				     strerror(errno));
+		s->output_cut = true;
+		stop_saving(s, file);
 	}
 }
 
@@ -343,8 +392,6 @@ static void save_output(struct slot *s, int *file, const char *path,
 static void slot_read(struct cp_run_pool *pool, struct slot *s, bool is_err)
 {
 	int *fd = is_err ? &s->err_r : &s->out_r;
-	int *file = is_err ? &s->err_file : &s->out_file;
-	const char *path = is_err ? s->err_path : s->out_path;
 	uint64_t *count = is_err ? &s->err_bytes : &s->out_bytes;
 	ssize_t r;
 	int i;
@@ -363,7 +410,7 @@ static void slot_read(struct cp_run_pool *pool, struct slot *s, bool is_err)
 			return;
 		}
 		*count += (uint64_t)r;
-		save_output(s, file, path, pool->buf, (size_t)r);
+		save_output(s, is_err, pool->buf, (size_t)r);
 		cp_tail__push(&s->tail, pool->buf, (size_t)r);
 	}
 }
@@ -467,6 +514,7 @@ static int slot_finish(struct slot *s, struct cp_run_result *res,
 	res->stdout_bytes = s->out_bytes;
 	res->stderr_bytes = s->err_bytes;
 	res->tail_truncated = s->tail.dropped;
+	res->output_cut = s->output_cut;
 	slot_clear(s);
 	return 0;
 }

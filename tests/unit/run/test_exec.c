@@ -531,6 +531,37 @@ static void tail_keeps_last_bytes(void **state)
 	cp_run_result_dispose(&res);
 }
 
+static void output_files_are_capped(void **state)
+{
+	char out[512], errp[512];
+	struct cp_run_spec spec = {
+		.shell = "head -c 100000 /dev/zero | tr '\\0' a; echo err >&2",
+		.stdout_path = out,
+		.stderr_path = errp,
+		.file_max = 1000,
+	};
+	const char *note = "\n[culprit: output cut after 1000 bytes]\n";
+	struct cp_run_result res;
+	struct cp_error err;
+	struct stat sb;
+	const char *text;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/capped-out", tmp);
+	snprintf(errp, sizeof(errp), "%s/capped-err", tmp);
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	assert_true(res.output_cut);
+	assert_int_equal(res.stdout_bytes, 100000);
+	assert_int_equal(stat(out, &sb), 0);
+	assert_int_equal(sb.st_size, 1000 + strlen(note));
+	text = slurp(out);
+	assert_string_equal(text + 1000, note);
+	assert_string_equal(slurp(errp), "err\n");
+	assert_string_equal(res.tail + res.tail_len - 4, "err\n");
+	assert_int_equal(res.status.failure[0], '\0');
+	cp_run_result_dispose(&res);
+}
+
 static int count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -656,6 +687,7 @@ int main(void)
 		cmocka_unit_test(free_kills_running_children),
 		cmocka_unit_test(children_die_with_culprit),
 		cmocka_unit_test(tail_keeps_last_bytes),
+		cmocka_unit_test(output_files_are_capped),
 		cmocka_unit_test(many_children_no_leaks),
 		cmocka_unit_test(children_inherit_no_descriptors),
 		cmocka_unit_test(escaped_daemon_does_not_hang),
