@@ -31,7 +31,10 @@
  * even after SIGKILL, so grandchildren go too.
  *
  * Limits: a grandchild that leaves the process group (setsid) escapes the
- * timeout kill.  Not thread-safe: one thread drives a pool.
+ * kill (the run still ends: its pipes are drained for at most a second
+ * after the leader exits).  Not thread-safe: one thread drives a pool, and
+ * it should be a long-lived one, since PR_SET_PDEATHSIG fires when the
+ * thread that started the child exits.
  */
 #ifndef CULPRIT_RUN_EXEC_H
 #define CULPRIT_RUN_EXEC_H
