@@ -118,7 +118,10 @@ void cp_commit_info_free(struct cp_commit_info *info);
 int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 			  char **out, struct cp_error *err);
 
-/* A release tag vX.Y or vX.Y.Z (release candidates excluded). */
+/*
+ * A release tag vX.Y or vX.Y.Z (digits only: release candidates and other
+ * suffixes excluded).  patch is 0 for vX.Y.
+ */
 struct cp_release {
 	char *name;		/* "v5.12" */
 	struct cp_oid commit;	/* the tag peeled to its commit */

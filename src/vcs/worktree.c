@@ -1,0 +1,313 @@
+/*
+ * culprit's own work tree: a linked git worktree (registered under
+ * <git dir>/worktrees/<name>, like `git worktree add --detach`) whose HEAD
+ * and index are its own, so the user's checkout is never touched.  It is
+ * created by hand (libgit2's git_worktree_add would create a branch).
+ */
+#include "vcs/vcs_internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <unistd.h>
+
+struct cp_worktree {
+	git_repository *git;	/* the worktree opened as a repository */
+	char *path;		/* absolute, no trailing slash */
+};
+
+static void strip_slash(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 1 && s[n - 1] == '/')
+		s[--n] = '\0';
+}
+
+/* The name of the worktree registered at real_dir, or NULL (malloc'd). */
+static int find_worktree(struct cp_repo *repo, const char *real_dir,
+			 char **name, struct cp_error *err)
+{
+	git_strarray names = { NULL, 0 };
+	size_t i;
+	int rc = 0;
+
+	*name = NULL;
+	if (git_worktree_list(&names, repo->git) < 0)
+		return cp_error_set(err, CP_ERR_REPO_CORRUPT,
+				    "cannot list worktrees: %s", cp__git_msg());
+	for (i = 0; i < names.count && !*name; i++) {
+		git_worktree *wt = NULL;
+		char buf[PATH_MAX], *p;
+
+		if (git_worktree_lookup(&wt, repo->git, names.strings[i]) < 0)
+			continue;
+		snprintf(buf, sizeof(buf), "%s", git_worktree_path(wt));
+		strip_slash(buf);
+		p = realpath(buf, NULL);
+		if (!strcmp(p ? p : buf, real_dir)) {
+			*name = strdup(names.strings[i]);
+			if (!*name)
+				rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		}
+		free(p);
+		git_worktree_free(wt);
+	}
+	git_error_clear();
+	git_strarray_dispose(&names);
+	return rc;
+}
+
+static int write_file(const char *path, const char *text, struct cp_error *err)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return cp_error_set(err, CP_ERR_IO, "cannot create %s: %s", path,
+				    strerror(errno));
+	ok = fputs(text, f) >= 0;
+	ok = (fclose(f) == 0) && ok;
+	if (!ok)
+		return cp_error_set(err, CP_ERR_IO, "cannot write %s", path);
+	return 0;
+}
+
+static int dir_is_empty(const char *path)
+{
+	struct dirent *de;
+	DIR *d = opendir(path);
+	int empty = 1;
+
+	if (!d)
+		return 0;
+	while (empty && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			empty = 0;
+	closedir(d);
+	return empty;
+}
+
+/* Registers a new detached worktree at real_dir (an empty directory). */
+static int create_worktree(struct cp_repo *repo, const char *real_dir,
+			   struct cp_error *err)
+{
+	const char *common = repo->git_dir, *base = strrchr(real_dir, '/');
+	char admin[PATH_MAX], path[PATH_MAX + 64], text[PATH_MAX + 64];
+	char hex[GIT_OID_HEXSZ + 1];
+	git_object *head = NULL;
+	int i, rc = 0;
+
+	if (git_revparse_single(&head, repo->git, "HEAD^{commit}") < 0) {
+		head = NULL;
+		rc = cp_error_set(err, CP_ERR_BAD_REV,
+				  "cannot create a worktree: HEAD names no commit");
+		goto out;
+	}
+	git_oid_tostr(hex, sizeof(hex), git_object_id(head));
+	snprintf(path, sizeof(path), "%sworktrees", common);
+	if (mkdir(path, 0777) < 0 && errno != EEXIST) {
+		rc = cp_error_set(err, CP_ERR_IO, "cannot create %s: %s", path,
+				  strerror(errno));
+		goto out;
+	}
+	base = base && base[1] ? base + 1 : "worktree";
+	for (i = 1;; i++) {
+		if (i == 1)
+			snprintf(admin, sizeof(admin), "%sworktrees/culprit-%s",
+				 common, base);
+		else
+			snprintf(admin, sizeof(admin), "%sworktrees/culprit-%s-%d",
+				 common, base, i);
+		if (mkdir(admin, 0777) == 0)
+			break;
+		if (errno != EEXIST || i > 1000) {
+			rc = cp_error_set(err, CP_ERR_IO, "cannot create %s: %s",
+					  admin, strerror(errno));
+			goto out;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/gitdir", admin);
+	snprintf(text, sizeof(text), "%s/.git\n", real_dir);
+	rc = write_file(path, text, err);
+	if (rc)
+		goto out;
+	snprintf(path, sizeof(path), "%s/commondir", admin);
+	rc = write_file(path, "../..\n", err);
+	if (rc)
+		goto out;
+	snprintf(path, sizeof(path), "%s/HEAD", admin);
+	snprintf(text, sizeof(text), "%s\n", hex);
+	rc = write_file(path, text, err);
+	if (rc)
+		goto out;
+	snprintf(path, sizeof(path), "%s/.git", real_dir);
+	snprintf(text, sizeof(text), "gitdir: %s\n", admin);
+	rc = write_file(path, text, err);
+out:
+	git_object_free(head);
+	return rc;
+}
+
+static int prune(struct cp_repo *repo, const char *name, int working_tree,
+		 struct cp_error *err)
+{
+	git_worktree_prune_options opts;
+	git_worktree *wt = NULL;
+	int rc = 0;
+
+	if (git_worktree_lookup(&wt, repo->git, name) < 0)
+		return cp_error_set(err, CP_ERR_REPO_CORRUPT,
+				    "cannot read worktree %s: %s", name,
+				    cp__git_msg());
+	git_worktree_prune_options_init(&opts, GIT_WORKTREE_PRUNE_OPTIONS_VERSION);
+	opts.flags = GIT_WORKTREE_PRUNE_VALID | GIT_WORKTREE_PRUNE_LOCKED |
+		(working_tree ? GIT_WORKTREE_PRUNE_WORKING_TREE : 0);
+	if (git_worktree_prune(wt, &opts) < 0)
+		rc = cp_error_set(err, CP_ERR_IO, "cannot remove worktree %s: %s",
+				  name, cp__git_msg());
+	git_worktree_free(wt);
+	return rc;
+}
+
+int cp_worktree_open(struct cp_repo *repo, const char *dir,
+		     struct cp_worktree **out, struct cp_error *err)
+{
+	struct cp_worktree *wt = NULL;
+	char *real = NULL, *name = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		return cp_error_set(err, CP_ERR_IO, "cannot create %s: %s", dir,
+				    strerror(errno));
+	real = realpath(dir, NULL);
+	if (!real) {
+		rc = cp_error_set(err, CP_ERR_IO, "cannot resolve %s: %s", dir,
+				  strerror(errno));
+		goto out;
+	}
+	rc = find_worktree(repo, real, &name, err);
+	if (rc)
+		goto out;
+	wt = calloc(1, sizeof(*wt));
+	if (!wt || !(wt->path = strdup(real))) {
+		rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (name && git_repository_open_ext(&wt->git, real,
+					    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0)
+		goto done;	/* reuse */
+	wt->git = NULL;
+	if (name) {
+		/* registered but broken: start again */
+		rc = prune(repo, name, 0, err);
+		if (rc)
+			goto out;
+	}
+	if (!dir_is_empty(real)) {
+		rc = cp_error_set(err, CP_ERR_IO,
+				  "'%s' is not empty and is not a culprit worktree of "
+				  "this repository", dir);
+		goto out;
+	}
+	rc = create_worktree(repo, real, err);
+	if (rc)
+		goto out;
+	if (git_repository_open_ext(&wt->git, real, GIT_REPOSITORY_OPEN_NO_SEARCH,
+				    NULL) < 0) {
+		wt->git = NULL;
+		rc = cp_error_set(err, CP_ERR_IO, "cannot open worktree %s: %s",
+				  dir, cp__git_msg());
+		goto out;
+	}
+done:
+	*out = wt;
+	wt = NULL;
+out:
+	cp_worktree_free(wt);
+	free(real);
+	free(name);
+	return rc;
+}
+
+int cp_worktree_checkout(struct cp_worktree *wt, const struct cp_oid *id,
+			 struct cp_error *err)
+{
+	git_checkout_options opts;
+	git_commit *c = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc = 0, grc;
+
+	grc = git_commit_lookup(&c, wt->git, cp__git_oid(id));
+	if (grc < 0) {
+		c = NULL;
+		rc = cp__object_error(grc, cp__git_oid(id), err);
+		goto out;
+	}
+	git_checkout_options_init(&opts, GIT_CHECKOUT_OPTIONS_VERSION);
+	opts.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_REMOVE_UNTRACKED;
+	if (git_checkout_tree(wt->git, (git_object *)c, &opts) < 0 ||
+	    git_repository_set_head_detached(wt->git, cp__git_oid(id)) < 0) {
+		rc = cp_error_set(err, CP_ERR_IO, "cannot check out %s in %s: %s",
+				  git_oid_tostr(hex, sizeof(hex), cp__git_oid(id)),
+				  wt->path, cp__git_msg());
+		goto out;
+	}
+out:
+	git_commit_free(c);
+	return rc;
+}
+
+const char *cp_worktree_path(const struct cp_worktree *wt)
+{
+	return wt->path;
+}
+
+void cp_worktree_free(struct cp_worktree *wt)
+{
+	if (!wt)
+		return;
+	git_repository_free(wt->git);
+	free(wt->path);
+	free(wt);
+}
+
+int cp_worktree_remove(struct cp_repo *repo, const char *dir,
+		       struct cp_error *err)
+{
+	char *real = realpath(dir, NULL), *name = NULL;
+	int rc;
+
+	char cwd[PATH_MAX];
+	int gone = 0;
+
+	if (!real) {
+		if (errno != ENOENT)
+			return cp_error_set(err, CP_ERR_IO, "cannot resolve %s: %s",
+					    dir, strerror(errno));
+		/* the directory is gone: drop its registration, if any */
+		gone = 1;
+		if (dir[0] == '/')
+			real = strdup(dir);
+		else if (getcwd(cwd, sizeof(cwd)) &&
+			 asprintf(&real, "%s/%s", cwd, dir) < 0)
+			real = NULL;
+		if (!real)
+			return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		strip_slash(real);
+	}
+	rc = find_worktree(repo, real, &name, err);
+	if (!rc && !name && !gone)
+		rc = cp_error_set(err, CP_ERR_IO,
+				  "'%s' is not a worktree of this repository", dir);
+	if (!rc && name)
+		rc = prune(repo, name, !gone, err);
+	free(real);
+	free(name);
+	return rc;
+}
