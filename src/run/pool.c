@@ -561,6 +561,7 @@ int cp_run_wait(struct cp_run_pool *pool, struct cp_run_result *res,
 	unsigned i, n;
 	uint64_t now, next, t;
 	bool tick;
+	int ret;
 
 	memset(res, 0, sizeof(*res));
 	if (!pool || pool->running == 0)
@@ -584,8 +585,11 @@ int cp_run_wait(struct cp_run_pool *pool, struct cp_run_result *res,
 		}
 		for (i = 0; i < pool->max; i++)
 			if (pool->slots[i].state == SLOT_DONE) {
-				pool->running--;
-				return slot_finish(&pool->slots[i], res, err);
+				/* On failure the slot stays DONE for a retry. */
+				ret = slot_finish(&pool->slots[i], res, err);
+				if (!ret)
+					pool->running--;
+				return ret;
 			}
 
 		n = 0;
