@@ -11,6 +11,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,6 +51,13 @@ enum change {
 
 static const unsigned change_weight[CH_COUNT] = { 34, 16, 14, 8, 14, 6, 3, 2 };
 
+struct pending_tag {
+	char name[32];
+	git_oid commit;
+	int64_t time;
+	int annotated;
+};
+
 struct branch {
 	struct demo_model m;
 	git_oid head;
@@ -62,6 +71,8 @@ struct branch {
  */
 struct gen {
 	git_repository *repo;
+	git_odb *odb;
+	git_odb_backend *mempack;	/* owned by odb */
 	struct cp_error *err;
 	uint64_t rng;
 	int64_t time;
@@ -69,7 +80,9 @@ struct gen {
 	unsigned char taken[CH_COUNT][DEMO_MAX_OPS];
 	size_t broken_left;	/* extra broken builds still to place */
 	size_t next_broken;	/* ... at this commit count or later */
-	unsigned ntopics;
+	unsigned char used_words[NAUTHORS][NWORDS];
+	struct pending_tag tags[DEMO_MAX_REL];
+	size_t ntags;
 };
 
 static uint32_t rnd(struct gen *g)
@@ -384,11 +397,9 @@ static int normal_commit(struct gen *g, struct branch *br, int allow_broken)
 
 static int release(struct gen *g, struct branch *main_br)
 {
-	char ver[16], name[32], msg[64];
-	git_signature *sig = NULL;
-	git_object *target = NULL;
 	struct demo_model *m = &main_br->m;
-	git_oid tag_id;
+	struct pending_tag *t;
+	char ver[16], msg[64];
 	int rc;
 
 	if (m->nrel >= DEMO_MAX_REL)
@@ -400,29 +411,52 @@ static int release(struct gen *g, struct branch *main_br)
 	rc = commit(g, main_br, NULL, 0, msg);
 	if (rc < 0)
 		return rc;
-	snprintf(name, sizeof(name), "v%s", ver);
-	if (git_object_lookup(&target, g->repo, &main_br->head,
-			      GIT_OBJECT_COMMIT) < 0) {
-		rc = git_fail(g, "cannot read a commit");
-		goto out;
-	}
+	t = &g->tags[g->ntags++];
+	snprintf(t->name, sizeof(t->name), "v%s", ver);
+	git_oid_cpy(&t->commit, &main_br->head);
 	/* Every third release is a lightweight tag, the others annotated. */
-	if (m->nrel % 3 == 0) {
-		if (git_tag_create_lightweight(&tag_id, g->repo, name, target,
-					       0) < 0)
+	t->annotated = m->nrel % 3 != 0;
+	g->time += 60;
+	t->time = g->time;
+	return 0;
+}
+
+/*
+ * Tags are written after the pack, without the in-memory store: it only
+ * dumps what commits reach, so tag objects would be lost.
+ */
+static int write_tags(struct gen *g)
+{
+	for (size_t i = 0; i < g->ntags; i++) {
+		const struct pending_tag *t = &g->tags[i];
+		const struct author *a = &authors[0];
+		git_signature *sig = NULL;
+		git_object *target = NULL;
+		git_oid tag_id;
+		char msg[64];
+		int rc = 0;
+
+		if (git_object_lookup(&target, g->repo, &t->commit,
+				      GIT_OBJECT_COMMIT) < 0)
+			return git_fail(g, "cannot read a commit");
+		snprintf(msg, sizeof(msg), "calc %s\n", t->name + 1);
+		if (!t->annotated) {
+			if (git_tag_create_lightweight(&tag_id, g->repo, t->name,
+						       target, 0) < 0)
+				rc = git_fail(g, "cannot write a tag");
+		} else if (git_signature_new(&sig, a->name, a->email, t->time,
+					     a->offset) < 0) {
+			rc = git_fail(g, "cannot make a signature");
+		} else if (git_tag_create(&tag_id, g->repo, t->name, target,
+					  sig, msg, 0) < 0) {
 			rc = git_fail(g, "cannot write a tag");
-		goto out;
+		}
+		git_signature_free(sig);
+		git_object_free(target);
+		if (rc < 0)
+			return rc;
 	}
-	rc = signature(g, 0, &sig);
-	if (rc < 0)
-		goto out;
-	snprintf(msg, sizeof(msg), "calc %s\n", ver);
-	if (git_tag_create(&tag_id, g->repo, name, target, sig, msg, 0) < 0)
-		rc = git_fail(g, "cannot write a tag");
-out:
-	git_signature_free(sig);
-	git_object_free(target);
-	return rc;
+	return 0;
 }
 
 static int merge(struct gen *g, struct branch *main_br, struct branch *topic,
@@ -439,11 +473,15 @@ static void topic_name(struct gen *g, unsigned author, char *name, size_t size)
 {
 	char first[32];
 	const char *sp = strchr(authors[author].name, ' ');
+	unsigned w = rnd_below(g, NWORDS);
+	unsigned char *used = &g->used_words[author][w];
 
 	lower_first(first, sizeof(first), authors[author].name);
 	first[sp ? (size_t)(sp - authors[author].name) : 0] = '\0';
-	snprintf(name, size, "%s/%s-%u", first,
-		 topic_words[rnd_below(g, NWORDS)], ++g->ntopics);
+	if (!*used++)
+		snprintf(name, size, "%s/%s", first, topic_words[w]);
+	else
+		snprintf(name, size, "%s/%s-%u", first, topic_words[w], *used);
 }
 
 /* A topic branch of 2 to 5 commits, 0 to 2 commits on main meanwhile. */
@@ -581,7 +619,7 @@ static int generate(struct gen *g, struct branch *main_br, git_oid *culprit,
 		} else if (g->ncommits >= next_release) {
 			rc = release(g, main_br);
 			next_release = g->ncommits + 12 + rnd_below(g, 10);
-		} else if (rnd_below(g, 100) < 22 &&
+		} else if (rnd_below(g, 100) < 30 &&
 			   g->ncommits + 12 < TARGET_COMMITS) {
 			rc = topic(g, main_br);
 		} else {
@@ -616,6 +654,57 @@ static int check_dir(const char *dir, struct cp_error *err)
 		return cp_error_set(err, CP_ERR_IO,
 				    "cannot make the demo repository in '%s': "
 				    "the directory is not empty", dir);
+	return 0;
+}
+
+/*
+ * Objects are written to an in-memory store, then to one packfile: much
+ * faster than ~1500 loose object files.
+ */
+static int use_mempack(struct gen *g)
+{
+	if (git_repository_odb(&g->odb, g->repo) < 0 ||
+	    git_mempack_new(&g->mempack) < 0)
+		return git_fail(g, "cannot set up the object store");
+	if (git_odb_add_backend(g->odb, g->mempack, 999) < 0) {
+		g->mempack->free(g->mempack);
+		g->mempack = NULL;
+		return git_fail(g, "cannot set up the object store");
+	}
+	return 0;
+}
+
+static int write_pack(struct gen *g)
+{
+	git_buf pack = { 0 };
+	git_odb_writepack *wp = NULL;
+	git_indexer_progress stats;
+	int rc = 0;
+
+	memset(&stats, 0, sizeof(stats));
+	if (git_mempack_dump(&pack, g->repo, g->mempack) < 0 ||
+	    git_odb_write_pack(&wp, g->odb, NULL, NULL) < 0 ||
+	    wp->append(wp, pack.ptr, pack.size, &stats) < 0 ||
+	    wp->commit(wp, &stats) < 0)
+		rc = git_fail(g, "cannot write the pack");
+	if (wp)
+		wp->free(wp);
+	git_buf_dispose(&pack);
+	if (rc == 0)
+		git_mempack_reset(g->mempack);
+	return rc;
+}
+
+/* Drops the in-memory store: what is written next goes to disk. */
+static int reopen(struct gen *g, const char *dir)
+{
+	git_odb_free(g->odb);
+	g->odb = NULL;
+	g->mempack = NULL;
+	git_repository_free(g->repo);
+	g->repo = NULL;
+	if (git_repository_open(&g->repo, dir) < 0)
+		return git_fail(g, "cannot reopen the repository");
 	return 0;
 }
 
@@ -681,7 +770,16 @@ int cp_demo_make_repo(const char *dir, unsigned seed, struct cp_demo_repo *out,
 				  e && e->message ? e->message : "unknown error");
 		goto out;
 	}
-	rc = generate(g, main_br, &culprit, r.good_tag, sizeof(r.good_tag));
+	rc = use_mempack(g);
+	if (rc == 0)
+		rc = generate(g, main_br, &culprit, r.good_tag,
+			      sizeof(r.good_tag));
+	if (rc == 0)
+		rc = write_pack(g);
+	if (rc == 0)
+		rc = reopen(g, dir);
+	if (rc == 0)
+		rc = write_tags(g);
 	if (rc == 0)
 		rc = finish(g, main_br);
 	if (rc < 0)
@@ -700,8 +798,10 @@ int cp_demo_make_repo(const char *dir, unsigned seed, struct cp_demo_repo *out,
 	r.ncommits = g->ncommits;
 	*out = r;
 out:
-	if (g)
+	if (g) {
+		git_odb_free(g->odb);
 		git_repository_free(g->repo);
+	}
 	free(g);
 	free(main_br);
 	if (initialised)
