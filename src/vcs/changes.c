@@ -458,7 +458,12 @@ static int count_lines(git_repository *repo, struct cp__change *c,
 	}
 	c->binary = (a && cp__is_binary(git_blob_rawcontent(a), c->old_size)) ||
 		    (b && cp__is_binary(git_blob_rawcontent(b), c->new_size));
-	if (c->binary || (a && b && git_oid_equal(&c->old_id, &c->new_id)))
+	if (a && b && git_oid_equal(&c->old_id, &c->new_id)) {
+		/* unchanged content: git counts 0 bytes / 0 lines */
+		c->old_size = c->new_size = 0;
+		goto out;
+	}
+	if (c->binary)
 		goto out;
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	opts.flags = GIT_DIFF_FORCE_TEXT;
@@ -482,7 +487,7 @@ out:
 	return rc;
 }
 
-static int list_changes(git_repository *repo, git_commit *commit,
+static int list_changes(git_repository *repo, git_commit *commit, int as_root,
 			struct cp__changes *ch, struct cp_error *err)
 {
 	git_diff_options opts;
@@ -492,7 +497,7 @@ static int list_changes(git_repository *repo, git_commit *commit,
 	size_t i, n;
 	int rc = 0, grc;
 
-	if (git_commit_parentcount(commit) > 0) {
+	if (!as_root && git_commit_parentcount(commit) > 0) {
 		grc = git_commit_parent(&parent, commit, 0);
 		if (grc < 0) {
 			parent = NULL;
@@ -556,14 +561,14 @@ out:
 	return rc;
 }
 
-int cp__changes_load(git_repository *repo, git_commit *commit,
+int cp__changes_load(git_repository *repo, git_commit *commit, int as_root,
 		     struct cp__changes *out, struct cp_error *err)
 {
 	struct cp__changes ch = { NULL, 0, 0 };
 	size_t i;
 	int rc;
 
-	rc = list_changes(repo, commit, &ch, err);
+	rc = list_changes(repo, commit, as_root, &ch, err);
 	if (!rc)
 		rc = detect_renames(repo, &ch, err);
 	for (i = 0; !rc && i < ch.n; i++)

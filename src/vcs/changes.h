@@ -28,8 +28,8 @@ struct cp__change {
 	int binary;
 	size_t insertions;	/* lines; 0 for binary files */
 	size_t deletions;
-	size_t old_size;	/* bytes, for "Bin X -> Y bytes" */
-	size_t new_size;
+	size_t old_size;	/* bytes, for "Bin X -> Y bytes"; both 0 when */
+	size_t new_size;	/* the content is unchanged */
 	int score;		/* rename similarity, 0..CP__MAX_SCORE */
 };
 
@@ -39,8 +39,12 @@ struct cp__changes {
 	size_t cap;
 };
 
-/* Computes the changes of commit against its first parent. */
-int cp__changes_load(git_repository *repo, git_commit *commit,
+/*
+ * Computes the changes of commit against its first parent, or against the
+ * empty tree when as_root (a root commit, or a shallow clone's boundary,
+ * which git shows as a root).
+ */
+int cp__changes_load(git_repository *repo, git_commit *commit, int as_root,
 		     struct cp__changes *out, struct cp_error *err);
 void cp__changes_free(struct cp__changes *ch);
 

@@ -100,7 +100,8 @@ static int load_files(struct cp_repo *repo, git_commit *c,
 	size_t i;
 	int rc;
 
-	rc = cp__changes_load(repo->git, c, &ch, err);
+	rc = cp__changes_load(repo->git, c,
+			      cp__repo_is_shallow_boundary(repo, &info->id), &ch, err);
 	if (rc)
 		return rc;
 	if (ch.n) {

@@ -351,10 +351,11 @@ static size_t trimmed(const char *s, size_t len)
 
 /* pretty.c: header, blank line, indented message; trailing space trimmed. */
 static void sb_header_message(struct sbuf *b, git_repository *repo,
-			      git_commit *c, const git_signature *author)
+			      git_commit *c, int as_root,
+			      const git_signature *author)
 {
 	const char *msg = git_commit_message_raw(c);
-	unsigned i, n = git_commit_parentcount(c);
+	unsigned i, n = as_root ? 0 : git_commit_parentcount(c);
 	int first = 1;
 
 	if (n > 1) {
@@ -521,8 +522,7 @@ static void sb_stat(struct sbuf *b, const struct cp__changes *ch,
 		sb_printf(b, " %s%-*s |", prefix, (int)len, name);
 		if (c->binary) {
 			sb_printf(b, " %*s", (int)number_width, "Bin");
-			if (git_oid_equal(&c->old_id, &c->new_id) &&
-			    c->old_mode && c->new_mode) {
+			if (!c->old_size && !c->new_size) {
 				sb_add(b, "\n", 1);
 				continue;
 			}
@@ -626,7 +626,7 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 	git_commit *c = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	size_t *off = NULL;
-	int rc = 0, grc;
+	int rc = 0, grc, as_root;
 
 	*out = NULL;
 	grc = git_commit_lookup(&c, repo->git, cp__git_oid(id));
@@ -646,12 +646,14 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 				  cp__git_msg());
 		goto out;
 	}
-	rc = cp__changes_load(repo->git, c, &ch, err);
+	/* git shows a shallow clone's boundary commit as a root */
+	as_root = cp__repo_is_shallow_boundary(repo, id);
+	rc = cp__changes_load(repo->git, c, as_root, &ch, err);
 	if (rc)
 		goto out;
 	sb_printf(&b, "commit %s\n", git_oid_tostr(hex, sizeof(hex),
 						   cp__git_oid(id)));
-	sb_header_message(&b, repo->git, c, author);
+	sb_header_message(&b, repo->git, c, as_root, author);
 	sb_notes(&b, repo->git, cp__git_oid(id));
 	if (ch.n) {
 		off = calloc(ch.n, sizeof(*off));

@@ -25,7 +25,9 @@ static int setup(void **state)
 	if (!root || !fx_init())
 		return -1;
 	unsetenv("COLUMNS");
-	return fx_sh("bash '%s/tests/unit/vcs/make_history.sh' hist", root);
+	return fx_sh("bash '%s/tests/unit/vcs/make_history.sh' hist && "
+		     "bash '%s/tests/unit/vcs/make_random_history.sh' rnd 7 150 "
+		     ">/dev/null 2>&1", root, root);
 }
 
 static int teardown(void **state)
@@ -41,7 +43,10 @@ static struct cp_repo *open_repo(const char *sub)
 	struct cp_error err;
 	char path[512];
 
-	snprintf(path, sizeof(path), "%s/%s", fx_dir(), sub);
+	if (sub[0] == '/')
+		snprintf(path, sizeof(path), "%s", sub);
+	else
+		snprintf(path, sizeof(path), "%s/%s", fx_dir(), sub);
 	if (cp_repo_open(&repo, path, &err))
 		fail_msg("open %s: %s", path, err.msg);
 	return repo;
@@ -68,7 +73,7 @@ static int compare_all(const char *dir, int *bad)
 	char *list, *hex, *save = NULL;
 	int count = 0;
 
-	list = fx_out("git -C %s rev-list --all", dir);
+	list = fx_out("git -C '%s' rev-list --all", dir);
 	assert_non_null(list);
 	for (hex = strtok_r(list, "\n", &save); hex;
 	     hex = strtok_r(NULL, "\n", &save)) {
@@ -77,7 +82,7 @@ static int compare_all(const char *dir, int *bad)
 		char *want, *got = NULL;
 
 		assert_int_equal(cp_oid_from_hex(&id, hex), 0);
-		want = fx_out("cd %s && " GIT_SHOW " %s", dir, hex);
+		want = fx_out("cd '%s' && " GIT_SHOW " %s", dir, hex);
 		assert_non_null(want);
 		if (cp_commit_format_show(repo, &id, &got, &err))
 			fail_msg("show %s: %s", hex, err.msg);
@@ -103,6 +108,27 @@ static void show_matches_git(void **state)
 	count = compare_all("hist", &bad);
 	printf("# compared git show on %d commits, %d differ\n", count, bad);
 	assert_true(count > 50);
+	count = compare_all("rnd", &bad);
+	printf("# compared git show on %d random commits, %d differ\n", count, bad);
+	assert_true(count > 100);
+	assert_int_equal(bad, 0);
+}
+
+/* culprit's own history, when the sources are a git checkout. */
+static void show_matches_git_on_own_history(void **state)
+{
+	const char *root = getenv("SOURCE_ROOT");
+	int bad = 0, count;
+
+	(void)state;
+	if (fx_sh("git -C '%s' rev-parse --is-shallow-repository 2>/dev/null | "
+		  "grep -qx false", root) != 0) {
+		printf("# skip: %s is not a complete git checkout\n", root);
+		return;
+	}
+	count = compare_all(root, &bad);
+	printf("# compared git show on %d commits of culprit itself, %d differ\n",
+	       count, bad);
 	assert_int_equal(bad, 0);
 }
 
@@ -223,6 +249,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(show_matches_git),
+		cmocka_unit_test(show_matches_git_on_own_history),
 		cmocka_unit_test(info_matches_git),
 		cmocka_unit_test(trailers_and_identities),
 		cmocka_unit_test(bad_ids),
