@@ -1,0 +1,218 @@
+/*
+ * culprit bisect: find the commit that introduced (or, with --fix, fixed) a
+ * crash, building and testing commits; see docs/job.md.
+ */
+#include "cli/cli.h"
+#include "driver/driver.h"
+#include "util/error.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	cp_driver_interrupt();
+}
+
+static void bisect_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: culprit bisect --repo DIR --bad REV [--good REV]... --build CMD --test CMD\n"
+		"                      [--runs N] [--jobs N] [--crash TITLE] [--fix] [--any-crash]\n"
+		"                      [--first-parent] [--out DIR] [--build-timeout S] [--run-timeout S]\n"
+		"                      [--compiler CC]\n"
+		"       culprit bisect --job FILE [options overriding the file]\n"
+		"       culprit bisect --resume DIR\n"
+		"\n"
+		"Builds and tests commits in a worktree of its own until it finds the first\n"
+		"commit where the crash appears (or, with --fix, the first where it is gone).\n"
+		"Without --good, release tags vX.Y[.Z] are tested newest first until one is\n"
+		"clean.  Output directory (default ./culprit-out): log, result.json, journal.\n");
+}
+
+static int set_str(char **dst, const char *v)
+{
+	char *s = strdup(v);
+
+	if (!s)
+		return CP_ERR_NOMEM;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int parse_uint(const char *v, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long x;
+
+	if (!*v || *v == '-')
+		return -1;
+	x = strtoul(v, &end, 10);
+	if (*end || x > max)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+int cmd_bisect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "repo", required_argument, NULL, 'r' },
+		{ "bad", required_argument, NULL, 'b' },
+		{ "good", required_argument, NULL, 'g' },
+		{ "build", required_argument, NULL, 'B' },
+		{ "test", required_argument, NULL, 'T' },
+		{ "runs", required_argument, NULL, 'n' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "crash", required_argument, NULL, 'c' },
+		{ "fix", no_argument, NULL, 'F' },
+		{ "any-crash", no_argument, NULL, 'A' },
+		{ "first-parent", no_argument, NULL, 'P' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "build-timeout", required_argument, NULL, 'x' },
+		{ "run-timeout", required_argument, NULL, 'y' },
+		{ "compiler", required_argument, NULL, 'C' },
+		{ "job", required_argument, NULL, 'J' },
+		{ "resume", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cp_job job;
+	struct cp_error err;
+	struct sigaction sa;
+	const char *resume = NULL, *jobfile = NULL;
+	unsigned long u;
+	int c, ret = 0, i;
+
+	cp_job_init(&job);
+	cp_error_clear(&err);
+	/* the job file first, so that flags override it */
+	for (i = 1; i < argc - 1; i++)
+		if (!strcmp(argv[i], "--job"))
+			jobfile = argv[i + 1];
+	if (jobfile) {
+		ret = cp_job_load_file(jobfile, &job, &err);
+		if (ret)
+			goto out;
+	}
+	optind = 1;
+	opterr = 0;
+	while (!ret && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': ret = set_str(&job.repo, optarg); break;
+		case 'b': ret = set_str(&job.bad, optarg); break;
+		case 'g': {
+			char **p = realloc(job.goods, (job.ngoods + 1) * sizeof(*p));
+
+			if (!p || !(p[job.ngoods] = strdup(optarg))) {
+				if (p)
+					job.goods = p;
+				ret = CP_ERR_NOMEM;
+				break;
+			}
+			job.goods = p;
+			job.ngoods++;
+			break;
+		}
+		case 'B': ret = set_str(&job.build_cmd, optarg); break;
+		case 'T': ret = set_str(&job.test_cmd, optarg); break;
+		case 'c': ret = set_str(&job.crash, optarg); break;
+		case 'o': ret = set_str(&job.out, optarg); break;
+		case 'C': ret = set_str(&job.compiler, optarg); break;
+		case 'F': job.fix = 1; break;
+		case 'A': job.any_crash = 1; break;
+		case 'P': job.first_parent = 1; break;
+		case 'J': break;
+		case 'R': resume = optarg; break;
+		case 'n': case 'j': case 'x': case 'y':
+			if (parse_uint(optarg, c == 'n' ? 10000 : c == 'j' ? 256 : 604800, &u) ||
+			    u == 0) {
+				cp_error_set(&err, CP_ERR_USAGE, "bad number '%s' for --%s", optarg,
+					     c == 'n' ? "runs" : c == 'j' ? "jobs" :
+					     c == 'x' ? "build-timeout" : "run-timeout");
+				ret = CP_ERR_USAGE;
+				break;
+			}
+			if (c == 'n') job.runs = (unsigned)u;
+			else if (c == 'j') job.jobs = (unsigned)u;
+			else if (c == 'x') job.build_timeout = u;
+			else job.run_timeout = u;
+			break;
+		case 'h':
+			bisect_usage(stdout);
+			cp_job_free(&job);
+			return 0;
+		default:
+			cp_error_set(&err, CP_ERR_USAGE, "bisect: unknown or incomplete option '%s'",
+				     argv[optind - 1]);
+			ret = CP_ERR_USAGE;
+		}
+	}
+	if (ret == CP_ERR_NOMEM)
+		cp_error_set(&err, ret, "out of memory");
+	if (ret)
+		goto out;
+	if (optind < argc) {
+		ret = cp_error_set(&err, CP_ERR_USAGE, "bisect: unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (resume) {
+		/* the job comes from the journal's header */
+		char path[4096];
+		struct cp_job saved;
+
+		snprintf(path, sizeof(path), "%s/journal.jsonl", resume);
+		cp_job_init(&saved);
+		{
+			FILE *f = fopen(path, "r");
+			char *line = NULL;
+			size_t cap = 0;
+			json_error_t jerr;
+			json_t *head = NULL;
+
+			if (!f) {
+				ret = cp_error_set(&err, CP_ERR_IO, "no bisection to resume in %s", resume);
+				goto out;
+			}
+			if (getline(&line, &cap, f) > 0)
+				head = json_loads(line, 0, &jerr);
+			free(line);
+			fclose(f);
+			ret = head ? cp_job_from_json(json_object_get(head, "header"), &saved, &err) :
+				cp_error_set(&err, CP_ERR_INPUT, "%s: not a culprit journal", path);
+			json_decref(head);
+			if (ret) {
+				cp_job_free(&saved);
+				goto out;
+			}
+		}
+		cp_job_free(&job);
+		job = saved;
+		ret = set_str(&job.out, resume);
+		if (ret)
+			goto out;
+	}
+	if (!job.out && (ret = set_str(&job.out, "culprit-out")))
+		goto out;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ret = cp_driver_run(&job, resume != NULL, &stop_requested, &err);
+out:
+	cp_job_free(&job);
+	if (ret) {
+		if (ret == CP_ERR_USAGE)
+			bisect_usage(stderr);
+		return cli_fail(ret, err.msg[0] ? err.msg : cp_status_name(ret));
+	}
+	return 0;
+}

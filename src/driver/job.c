@@ -1,0 +1,201 @@
+#include "driver/job.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void cp_job_init(struct cp_job *job)
+{
+	memset(job, 0, sizeof(*job));
+	job->runs = 10;
+	job->jobs = 1;
+	job->build_timeout = 3600;
+	job->run_timeout = 600;
+}
+
+void cp_job_free(struct cp_job *job)
+{
+	size_t i;
+
+	free(job->repo);
+	free(job->bad);
+	for (i = 0; i < job->ngoods; i++)
+		free(job->goods[i]);
+	free(job->goods);
+	free(job->build_cmd);
+	free(job->test_cmd);
+	free(job->crash);
+	free(job->out);
+	free(job->compiler);
+	memset(job, 0, sizeof(*job));
+}
+
+static int take_string(json_t *v, const char *key, char **dst, struct cp_error *err)
+{
+	char *s;
+
+	if (!json_is_string(v))
+		return cp_error_set(err, CP_ERR_JOB, "job field '%s' must be a string", key);
+	s = strdup(json_string_value(v));
+	if (!s)
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int take_uint(json_t *v, const char *key, uint64_t max, uint64_t *dst,
+		     struct cp_error *err)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    (uint64_t)json_integer_value(v) > max)
+		return cp_error_set(err, CP_ERR_JOB,
+				    "job field '%s' must be an integer from 0 to %llu",
+				    key, (unsigned long long)max);
+	*dst = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+int cp_job_from_json(json_t *obj, struct cp_job *job, struct cp_error *err)
+{
+	const char *key;
+	json_t *v;
+	uint64_t u;
+	int ret = 0;
+
+	if (!json_is_object(obj))
+		return cp_error_set(err, CP_ERR_JOB, "a job must be a JSON object");
+	json_object_foreach(obj, key, v) {
+		if (!strcmp(key, "repo"))
+			ret = take_string(v, key, &job->repo, err);
+		else if (!strcmp(key, "bad"))
+			ret = take_string(v, key, &job->bad, err);
+		else if (!strcmp(key, "build"))
+			ret = take_string(v, key, &job->build_cmd, err);
+		else if (!strcmp(key, "test"))
+			ret = take_string(v, key, &job->test_cmd, err);
+		else if (!strcmp(key, "crash"))
+			ret = json_is_null(v) ? 0 : take_string(v, key, &job->crash, err);
+		else if (!strcmp(key, "out"))
+			ret = take_string(v, key, &job->out, err);
+		else if (!strcmp(key, "compiler"))
+			ret = take_string(v, key, &job->compiler, err);
+		else if (!strcmp(key, "good")) {
+			size_t i;
+			json_t *g;
+
+			if (json_is_string(v)) {
+				char **p = realloc(job->goods, (job->ngoods + 1) * sizeof(*p));
+
+				if (!p)
+					return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+				job->goods = p;
+				p[job->ngoods] = strdup(json_string_value(v));
+				if (!p[job->ngoods])
+					return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+				job->ngoods++;
+				continue;
+			}
+			if (!json_is_array(v))
+				return cp_error_set(err, CP_ERR_JOB,
+						    "job field 'good' must be a string or a list of strings");
+			json_array_foreach(v, i, g) {
+				char **p;
+
+				if (!json_is_string(g))
+					return cp_error_set(err, CP_ERR_JOB,
+							    "job field 'good' must list strings");
+				p = realloc(job->goods, (job->ngoods + 1) * sizeof(*p));
+				if (!p)
+					return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+				job->goods = p;
+				p[job->ngoods] = strdup(json_string_value(g));
+				if (!p[job->ngoods])
+					return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+				job->ngoods++;
+			}
+		} else if (!strcmp(key, "runs")) {
+			ret = take_uint(v, key, 10000, &u, err);
+			job->runs = (unsigned)u;
+		} else if (!strcmp(key, "jobs")) {
+			ret = take_uint(v, key, 256, &u, err);
+			job->jobs = (unsigned)u;
+		} else if (!strcmp(key, "build_timeout")) {
+			ret = take_uint(v, key, 7 * 24 * 3600, &job->build_timeout, err);
+		} else if (!strcmp(key, "run_timeout")) {
+			ret = take_uint(v, key, 7 * 24 * 3600, &job->run_timeout, err);
+		} else if (!strcmp(key, "fix") || !strcmp(key, "first_parent") ||
+			   !strcmp(key, "any_crash")) {
+			int *dst = !strcmp(key, "fix") ? &job->fix :
+				   !strcmp(key, "first_parent") ? &job->first_parent :
+				   &job->any_crash;
+
+			if (!json_is_boolean(v))
+				return cp_error_set(err, CP_ERR_JOB,
+						    "job field '%s' must be true or false", key);
+			*dst = json_is_true(v);
+		} else {
+			return cp_error_set(err, CP_ERR_JOB, "unknown job field '%s'", key);
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int cp_job_load_file(const char *path, struct cp_job *job, struct cp_error *err)
+{
+	json_error_t jerr;
+	json_t *obj = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	int ret;
+
+	if (!obj)
+		return cp_error_set(err, CP_ERR_JOB, "%s:%d: %s", path, jerr.line, jerr.text);
+	ret = cp_job_from_json(obj, job, err);
+	json_decref(obj);
+	if (ret)
+		cp_error_prefix(err, "%s", path);
+	return ret;
+}
+
+json_t *cp_job_to_json(const struct cp_job *job)
+{
+	json_t *goods = json_array(), *obj;
+	size_t i;
+
+	if (!goods)
+		return NULL;
+	for (i = 0; i < job->ngoods; i++)
+		json_array_append_new(goods, json_string(job->goods[i]));
+	obj = json_pack("{s:s?, s:s?, s:o, s:s?, s:s?, s:s?, s:s?, s:s?, s:i, s:i, s:I, s:I, s:b, s:b, s:b}",
+			"repo", job->repo, "bad", job->bad, "good", goods,
+			"build", job->build_cmd, "test", job->test_cmd,
+			"crash", job->crash, "out", job->out, "compiler", job->compiler,
+			"runs", (int)job->runs, "jobs", (int)job->jobs,
+			"build_timeout", (json_int_t)job->build_timeout,
+			"run_timeout", (json_int_t)job->run_timeout,
+			"fix", job->fix, "first_parent", job->first_parent,
+			"any_crash", job->any_crash);
+	return obj;
+}
+
+int cp_job_validate(const struct cp_job *job, struct cp_error *err)
+{
+	if (!job->repo)
+		return cp_error_set(err, CP_ERR_JOB, "the job needs 'repo' (--repo DIR)");
+	if (!job->bad)
+		return cp_error_set(err, CP_ERR_JOB, "the job needs 'bad' (--bad REV)");
+	if (!job->build_cmd)
+		return cp_error_set(err, CP_ERR_JOB, "the job needs 'build' (--build CMD)");
+	if (!job->test_cmd)
+		return cp_error_set(err, CP_ERR_JOB, "the job needs 'test' (--test CMD)");
+	if (!job->out)
+		return cp_error_set(err, CP_ERR_JOB, "the job needs 'out' (--out DIR)");
+	if (job->runs < 1)
+		return cp_error_set(err, CP_ERR_JOB, "'runs' must be at least 1");
+	if (job->jobs < 1)
+		return cp_error_set(err, CP_ERR_JOB, "'jobs' must be at least 1");
+	if (job->fix && !job->ngoods)
+		return cp_error_set(err, CP_ERR_JOB,
+				    "a fix bisection needs 'good': the newer commit where the crash is gone");
+	return 0;
+}

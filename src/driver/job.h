@@ -1,0 +1,44 @@
+/*
+ * A bisection job: what to bisect and how to build and test it, from a job
+ * file (JSON, docs/job.md) or command-line flags.  The job is written into
+ * the journal's header so that `culprit bisect --resume DIR` needs nothing
+ * else.
+ */
+#ifndef CULPRIT_DRIVER_JOB_H
+#define CULPRIT_DRIVER_JOB_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+struct cp_job {
+	char *repo;		/* repository path */
+	char *bad;		/* where the crash is seen (the start commit) */
+	char **goods;		/* known clean commits (cause); the fixed end (fix) */
+	size_t ngoods;
+	char *build_cmd;	/* shell command run in the worktree */
+	char *test_cmd;		/* shell command: one run of the reproducer */
+	char *crash;		/* title of the crash to look for; NULL: seen on bad */
+	char *out;		/* output directory */
+	char *compiler;		/* compiler whose --version is logged ("cc") */
+	unsigned runs;		/* runs per tested commit */
+	unsigned jobs;		/* runs at once */
+	uint64_t build_timeout;	/* seconds */
+	uint64_t run_timeout;	/* seconds */
+	int fix;		/* find the fix instead of the cause */
+	int first_parent;
+	int any_crash;		/* any crash counts as the target */
+};
+
+void cp_job_init(struct cp_job *job);
+void cp_job_free(struct cp_job *job);
+/* Fills job from a JSON object; unknown fields and wrong types are errors. */
+int cp_job_from_json(json_t *obj, struct cp_job *job, struct cp_error *err);
+int cp_job_load_file(const char *path, struct cp_job *job, struct cp_error *err);
+json_t *cp_job_to_json(const struct cp_job *job);
+/* Checks required fields and ranges; CP_ERR_JOB naming the field. */
+int cp_job_validate(const struct cp_job *job, struct cp_error *err);
+
+#endif
