@@ -50,7 +50,51 @@ struct rawframes {
 	const char *p[MAX_RAW];
 	size_t n[MAX_RAW];
 	size_t count;
+	char pool[8192];	/* demangled names */
+	size_t pool_used;
 };
+
+/*
+ * A minimal Itanium C++ demangler for frame names: "_Z3foov" -> "foo",
+ * "_ZN2ns3fooEv" -> "ns::foo" (parameters dropped).  Returns the length
+ * written to out, 0 when the name is not of that simple form.
+ */
+static size_t demangle(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t i = 2, k = 0;
+	bool nested = false;
+
+	if (n < 3 || s[0] != '_' || s[1] != 'Z')
+		return 0;
+	if (s[i] == 'L')
+		i++;
+	if (i < n && s[i] == 'N') {
+		nested = true;
+		i++;
+		while (i < n && (s[i] == 'K' || s[i] == 'V' || s[i] == 'r'))
+			i++;
+	}
+	do {
+		size_t len = 0;
+
+		if (i >= n || s[i] < '0' || s[i] > '9')
+			return 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			len = len * 10 + (size_t)(s[i++] - '0');
+		if (!len || len > n - i || k + len + 2 >= cap)
+			return 0;
+		if (k) {
+			out[k++] = ':';
+			out[k++] = ':';
+		}
+		memcpy(out + k, s + i, len);
+		k += len;
+		i += len;
+	} while (nested && i < n && s[i] != 'E');
+	if (nested && (i >= n || s[i] != 'E'))
+		return 0;
+	return k;
+}
 
 static void append_frames(struct rawframes *rf, const char *l,
 			  const struct cap *m, int ncaps,
@@ -64,6 +108,16 @@ static void append_frames(struct rawframes *rf, const char *l,
 			continue;
 		f = l + m[i].so;
 		n = (size_t)(m[i].eo - m[i].so);
+		if (n > 2 && f[0] == '_' && f[1] == 'Z' &&
+		    rf->pool_used + 256 <= sizeof(rf->pool)) {
+			size_t k = demangle(f, n, rf->pool + rf->pool_used, 256);
+
+			if (k) {
+				f = rf->pool + rf->pool_used;
+				n = k;
+				rf->pool_used += k;
+			}
+		}
 		if (skip->compiled && pat_match_line(skip, f, n, NULL))
 			continue;
 		if (rf->count < MAX_RAW) {
@@ -200,10 +254,9 @@ static struct frame_ref key_frame(const struct family *fam,
 
 static bool stack_impl(const struct family *fam, const struct stack_spec *st,
 		       struct pat *const *parts, const char *text, size_t len,
-		       struct frame_ref *out, size_t *nout)
+		       struct rawframes *rf, struct frame_ref *out, size_t *nout)
 {
 	struct line_iter it = { text, len, 0 };
-	struct rawframes *rf;
 	struct cap m[PAT_MAX_CAPS + 1];
 	size_t nparts = 0, nres = 0;
 	int nstacks = 0;
@@ -211,9 +264,8 @@ static bool stack_impl(const struct family *fam, const struct stack_spec *st,
 	const char *l;
 	size_t n;
 
-	rf = calloc(1, sizeof(*rf));
-	if (!rf)
-		return false;
+	rf->count = 0;
+	rf->pool_used = 0;
 	while (nparts < PARTS_MAX && parts[nparts])
 		nparts++;
 	for (size_t pi = 0;; pi++) {
@@ -274,21 +326,21 @@ static bool stack_impl(const struct family *fam, const struct stack_spec *st,
 		}
 next_part:;
 	}
-	free(rf);
 	*nout = nres;
 	return ok;
 }
 
 static bool extract_stack(const struct family *fam, const struct stack_spec *st,
-			  const char *text, size_t len, struct frame_ref *out,
-			  size_t *nout)
+			  const char *text, size_t len, struct rawframes *rf,
+			  struct frame_ref *out, size_t *nout)
 {
-	stack_skip_ready(fam, (struct stack_spec *)st);
-	bool ok = stack_impl(fam, st, st->parts, text, len, out, nout);
+	bool ok;
 
+	stack_skip_ready(fam, (struct stack_spec *)st);
+	ok = stack_impl(fam, st, st->parts, text, len, rf, out, nout);
 	if (ok || !st->parts2[0])
 		return ok;
-	return stack_impl(fam, st, st->parts2, text, len, out, nout);
+	return stack_impl(fam, st, st->parts2, text, len, rf, out, nout);
 }
 
 /* Searches a sequence; fills caps (offsets into text); returns start. */
@@ -451,10 +503,14 @@ int describe(const struct oops *oops, const struct family *fam,
 	long start_pos = (long)len;
 	bool matched_title = false;
 	struct cap caps[SEQ_MAX * PAT_MAX_CAPS];
+	struct rawframes *rf;
 	int ncaps;
-	int rc;
+	int rc = 0;
 
 	memset(d, 0, sizeof(*d));
+	rf = malloc(sizeof(*rf));
+	if (!rf)
+		return CP_ERR_NOMEM;
 	for (const struct fmt_spec *f = oops->formats; f->fmt; f++) {
 		struct frame_ref frames[4];
 		size_t nframes = 0;
@@ -480,12 +536,12 @@ int describe(const struct oops *oops, const struct family *fam,
 		}
 		d->corrupted = NULL;
 		if (f->stack && !extract_stack(fam, f->stack, text + rpos,
-					       len - (size_t)rpos, frames, &nframes))
+					       len - (size_t)rpos, rf, frames, &nframes))
 			d->corrupted = "extracted no frames";
-		/* Frame slices point into text + rpos: same buffer. */
+		/* Frames point into text or rf->pool. */
 		rc = format_all(fam, f, text, caps, ncaps, frames, nframes, d);
 		if (rc)
-			return rc;
+			goto out;
 		d->format = f;
 	}
 	if (!d->title) {
@@ -495,20 +551,23 @@ int describe(const struct oops *oops, const struct family *fam,
 		if (matched_title)
 			d->corrupted = "matched title but not report regexp";
 		if (!h)
-			return 0;
+			goto out;
 		e = memchr(h, '\n', len - (size_t)(h - text));
 		if (!e)
 			e = text + len;
-		struct buf b = { 0 };
-		if (buf_add(&b, h, (size_t)(e - h)))
-			return CP_ERR_NOMEM;
-		d->title = buf_steal(&b);
-		if (!d->title)
-			return CP_ERR_NOMEM;
+		d->title = malloc((size_t)(e - h) + 1);
+		if (!d->title) {
+			rc = CP_ERR_NOMEM;
+			goto out;
+		}
+		memcpy(d->title, h, (size_t)(e - h));
+		d->title[e - h] = '\0';
 	}
 	if (!d->corrupted && d->format && (d->format->flags & FMT_CORRUPTED))
 		d->corrupted = "report format is marked as corrupted";
-	return 0;
+out:
+	free(rf);
+	return rc;
 }
 
 void desc_dispose(struct desc *d)

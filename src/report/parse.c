@@ -521,7 +521,7 @@ static const struct oref *check_line(struct cp_report_stream *st,
 	const struct oref *found = NULL;
 
 	if (mem_find(l, n, "Kernel panic - not syncing"))
-		st->panicked = st->oops != NULL || st->panicked;
+		st->panicked = true;
 	if (mem_find(l, n, "serialport: VM disconnected."))
 		st->gce_hangup = true;
 	if (!st->suppressed)
