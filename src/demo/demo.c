@@ -619,7 +619,7 @@ static int generate(struct gen *g, struct branch *main_br, git_oid *culprit,
 		} else if (g->ncommits >= next_release) {
 			rc = release(g, main_br);
 			next_release = g->ncommits + 12 + rnd_below(g, 10);
-		} else if (rnd_below(g, 100) < 30 &&
+		} else if (rnd_below(g, 100) < 34 &&
 			   g->ncommits + 12 < TARGET_COMMITS) {
 			rc = topic(g, main_br);
 		} else {

@@ -137,7 +137,7 @@ static void test_history(void **state)
 	assert_int_equal(n, (long)r.ncommits);
 	assert_in_range(n, 180, 220);
 	merges = sh_num("git -C '%s' rev-list --merges --count %s", p, r.bad);
-	assert_in_range(merges, n / 10, n * 16 / 100);
+	assert_in_range(merges, n * 8 / 100, n * 16 / 100);
 	tags = sh_num("git -C '%s' tag -l 'v*' --merged %s | wc -l", p, r.bad);
 	assert_in_range(tags, 5, 30);
 	assert_int_equal(sh("git -C '%s' show-ref -q --verify 'refs/tags/%s'",
