@@ -182,6 +182,13 @@ int cp_repo_open(struct cp_repo **out, const char *path, struct cp_error *err)
 		rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	if (git_repository_odb(&repo->odb, repo->git) < 0) {
+		repo->odb = NULL;
+		rc = cp_error_set(err, CP_ERR_REPO_CORRUPT,
+				  "cannot open the objects of '%s': %s", path,
+				  cp__git_msg());
+		goto out;
+	}
 	rc = load_shallow(repo, err);
 	if (rc < 0)
 		goto out;
@@ -190,6 +197,7 @@ int cp_repo_open(struct cp_repo **out, const char *path, struct cp_error *err)
 	initialised = 0;
 out:
 	if (repo) {
+		git_odb_free(repo->odb);
 		git_repository_free(repo->git);
 		free(repo->git_dir);
 		free(repo->workdir);
@@ -205,6 +213,7 @@ void cp_repo_free(struct cp_repo *repo)
 {
 	if (!repo)
 		return;
+	git_odb_free(repo->odb);
 	git_repository_free(repo->git);
 	free(repo->git_dir);
 	free(repo->workdir);
@@ -379,33 +388,85 @@ static int grow_parents(struct cp_repo *repo, size_t n, struct cp_error *err)
 	return 0;
 }
 
+/* Parses "parent <hex>" lines and the committer time of a raw commit. */
+static int parse_raw_commit(struct cp_repo *repo, const char *data, size_t len,
+			    int64_t *commit_time, size_t *nparents,
+			    struct cp_error *err)
+{
+	const char *p = data, *end = data + len;
+	size_t n = 0;
+	int rc;
+
+	*commit_time = 0;
+	while (p < end && *p != '\n') {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = eol ? (size_t)(eol - p) : (size_t)(end - p);
+
+		if (ll == 7 + GIT_OID_HEXSZ && !memcmp(p, "parent ", 7)) {
+			char hex[GIT_OID_HEXSZ + 1];
+
+			rc = grow_parents(repo, n + 1, err);
+			if (rc)
+				return rc;
+			memcpy(hex, p + 7, GIT_OID_HEXSZ);
+			hex[GIT_OID_HEXSZ] = '\0';
+			if (cp_oid_from_hex(&repo->parents[n], hex) < 0)
+				return -1;
+			n++;
+		} else if (ll > 10 && !memcmp(p, "committer ", 10)) {
+			/* "committer Name <email> 1234567890 +0000" */
+			const char *gt = NULL, *q;
+			int64_t t = 0;
+
+			for (q = p; q < p + ll; q++)
+				if (*q == '>')
+					gt = q;
+			if (!gt)
+				return -1;
+			for (q = gt + 1; q < p + ll && *q == ' '; q++)
+				;
+			for (; q < p + ll && *q >= '0' && *q <= '9'; q++)
+				t = t * 10 + (*q - '0');
+			*commit_time = t;
+		}
+		if (!eol)
+			break;
+		p = eol + 1;
+	}
+	*nparents = n;
+	return 0;
+}
+
 int cp_repo_commit_parents(struct cp_repo *repo, const struct cp_oid *id,
 			   int64_t *commit_time, const struct cp_oid **parents,
 			   size_t *nparents, struct cp_error *err)
 {
-	git_commit *c = NULL;
-	size_t i, n;
+	git_odb_object *obj = NULL;
 	int rc, grc;
 
 	if (repo->nshallow && cp__repo_is_shallow_boundary(repo, id))
 		return cp__shallow_error(id, err);
-	grc = git_commit_lookup(&c, repo->git, cp__git_oid(id));
+	grc = git_odb_read(&obj, repo->odb, cp__git_oid(id));
 	if (grc < 0) {
-		c = NULL;
+		obj = NULL;
 		rc = cp__object_error(grc, cp__git_oid(id), err);
 		goto out;
 	}
-	n = git_commit_parentcount(c);
-	rc = grow_parents(repo, n, err);
-	if (rc < 0)
+	if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
+		char hex[CP_OID_HEXSZ + 1];
+
+		cp_oid_to_hex(id, hex);
+		rc = cp_error_set(err, CP_ERR_NOT_COMMIT, "%s is not a commit", hex);
 		goto out;
-	for (i = 0; i < n; i++)
-		cp__oid_from_git(&repo->parents[i],
-				 git_commit_parent_id(c, (unsigned)i));
-	*commit_time = (int64_t)git_commit_time(c);
+	}
+	rc = parse_raw_commit(repo, git_odb_object_data(obj),
+			      git_odb_object_size(obj), commit_time, nparents, err);
+	if (rc == -1)
+		rc = cp__object_error(GIT_ERROR, cp__git_oid(id), err);
+	if (rc)
+		goto out;
 	*parents = repo->parents;
-	*nparents = n;
 out:
-	git_commit_free(c);
+	git_odb_object_free(obj);
 	return rc;
 }

@@ -16,6 +16,7 @@
  */
 struct cp_repo {
 	git_repository *git;
+	git_odb *odb;		/* for fast raw commit reads */
 	char *git_dir;
 	char *workdir;
 	int is_shallow;

@@ -132,6 +132,53 @@ static void show_matches_git_on_own_history(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* Parents and committer times of every commit against git log. */
+static void parents_match_git(void **state)
+{
+	static const char *const dirs[] = { "hist", "rnd" };
+	size_t d;
+
+	(void)state;
+	for (d = 0; d < 2; d++) {
+		struct cp_repo *repo = open_repo(dirs[d]);
+		char *log, *line, *save = NULL;
+		int count = 0, merges = 0;
+
+		log = fx_out("git -C %s log --all --format='%%H %%ct%%x09%%P'", dirs[d]);
+		assert_non_null(log);
+		for (line = strtok_r(log, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			const struct cp_oid *parents;
+			struct cp_error err;
+			struct cp_oid id;
+			char got[1024], hex[CP_OID_HEXSZ + 1];
+			size_t n, i, len;
+			int64_t t;
+
+			memcpy(hex, line, CP_OID_HEXSZ);
+			hex[CP_OID_HEXSZ] = '\0';
+			assert_int_equal(cp_oid_from_hex(&id, hex), 0);
+			if (cp_repo_commit_parents(repo, &id, &t, &parents, &n, &err))
+				fail_msg("parents of %s: %s", hex, err.msg);
+			len = (size_t)snprintf(got, sizeof(got), "%s %lld\t", hex,
+					       (long long)t);
+			for (i = 0; i < n; i++) {
+				cp_oid_to_hex(&parents[i], got + len);
+				len += CP_OID_HEXSZ;
+				got[len++] = ' ';
+			}
+			got[n ? len - 1 : len] = '\0';
+			assert_string_equal(got, line);
+			merges += n > 1;
+			count++;
+		}
+		printf("# parents of %d commits (%d merges) match git log\n",
+		       count, merges);
+		free(log);
+		cp_repo_free(repo);
+	}
+}
+
 /* Info fields against git log formats and --numstat. */
 static void info_matches_git(void **state)
 {
@@ -250,6 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(show_matches_git),
 		cmocka_unit_test(show_matches_git_on_own_history),
+		cmocka_unit_test(parents_match_git),
 		cmocka_unit_test(info_matches_git),
 		cmocka_unit_test(trailers_and_identities),
 		cmocka_unit_test(bad_ids),
