@@ -18,6 +18,7 @@ extern const struct cli_command cli_commands[];
 int cmd_next(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_bisect(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 /* Prints "culprit: <msg>" on stderr and returns the exit code for status. */
 int cli_fail(int status, const char *msg);
