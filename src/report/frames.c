@@ -101,6 +101,31 @@ static bool user_frame(const char *l, size_t n, struct cp_frame *f, int *rc)
 	return true;
 }
 
+/* "name path/file.c:123 [inline]" as symbolized kernel reports print it. */
+static bool inline_frame(const char *l, size_t n, struct cp_frame *f, int *rc)
+{
+	size_t i = 0, s;
+
+	if (n < 9 || memcmp(l + n - 9, " [inline]", 9))
+		return false;
+	while (i < n && l[i] == ' ')
+		i++;
+	s = i;
+	while (i < n && (l[i] == '_' || l[i] == '.' || (l[i] >= 'a' && l[i] <= 'z') ||
+			 (l[i] >= 'A' && l[i] <= 'Z') || (l[i] >= '0' && l[i] <= '9')))
+		i++;
+	if (i == s || i >= n || l[i] != ' ')
+		return false;
+	f->func = dupn(l + s, i - s);
+	if (!f->func) {
+		*rc = CP_ERR_NOMEM;
+		return true;
+	}
+	f->inlined = true;
+	file_line(l + i, n - i - 9, f, rc);
+	return true;
+}
+
 int frames_parse(const char *text, size_t len, struct cp_frame **out, size_t *n)
 {
 	struct cp_frame *fr = NULL;
@@ -132,7 +157,7 @@ int frames_parse(const char *text, size_t len, struct cp_frame **out, size_t *n)
 				file_line(l + m[0].eo, ln - (size_t)m[0].eo, &f, &rc);
 			f.inlined = mem_find(l, ln, "[inline]") != NULL;
 			f.questionable = mem_find(l, ln, " ? ") != NULL;
-		} else if (!user_frame(l, ln, &f, &rc)) {
+		} else if (!inline_frame(l, ln, &f, &rc) && !user_frame(l, ln, &f, &rc)) {
 			continue;
 		}
 		if (!rc && f.func)
