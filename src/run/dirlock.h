@@ -4,7 +4,9 @@
  * cp_dirlock_acquire() takes a non-blocking flock() on <dir>/lock and
  * writes culprit's pid into it; a second culprit gets CP_ERR_LOCKED naming
  * the holder.  The kernel drops the lock when the holder dies, even by
- * SIGKILL, so a stale lock file never blocks a resume.  The descriptor is
+ * SIGKILL, so a stale lock file never blocks a resume.  (Children forked
+ * but not yet exec'd share the lock for an instant; when the recorded
+ * holder is dead, acquiring waits up to 3 s for them to die.)  The descriptor is
  * close-on-exec and the executor closes it in its children, so a leftover
  * child cannot keep the directory locked.
  */

@@ -35,15 +35,6 @@ void cp_tail__dispose(struct cp_tail *t);
 uint64_t cp_run__now_ns(void);
 
 /*
- * Forks and execs spec's program in a new process group, stdin from
- * /dev/null, stdout to out_fd and stderr to err_fd (pipe write ends the
- * caller still closes).  On success *pid_out is the child, which is also its
- * process group id; on failure nothing is left running.
- */
-int cp_run__spawn(const struct cp_run_spec *spec, int out_fd, int err_fd,
-		  pid_t *pid_out, struct cp_error *err);
-
-/*
  * The watchdog: a small process that outlives culprit and kills the
  * registered process groups when culprit is gone (the socket closes), so a
  * SIGKILL of culprit leaves no grandchildren behind.
@@ -52,6 +43,17 @@ struct cp_watchdog {
 	pid_t pid;	/* -1 when not running */
 	int fd;		/* our end of the socket, -1 when not running */
 };
+
+/*
+ * Forks and execs spec's program in a new process group, stdin from
+ * /dev/null, stdout to out_fd and stderr to err_fd (pipe write ends the
+ * caller still closes).  The group is registered with the watchdog w (may
+ * be NULL) right after fork(), before the program can start anything.  On
+ * success *pid_out is the child, which is also its process group id; on
+ * failure nothing is left running or registered.
+ */
+int cp_run__spawn(const struct cp_run_spec *spec, int out_fd, int err_fd,
+		  struct cp_watchdog *w, pid_t *pid_out, struct cp_error *err);
 
 int cp_watchdog__start(struct cp_watchdog *w, unsigned max_groups,
 		       struct cp_error *err);

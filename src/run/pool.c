@@ -268,7 +268,8 @@ int cp_run_start(struct cp_run_pool *pool, const struct cp_run_spec *spec,
 		goto fail;
 	}
 	s->start_ns = cp_run__now_ns();
-	ret = cp_run__spawn(spec, out_pipe[1], err_pipe[1], &pid, err);
+	ret = cp_run__spawn(spec, out_pipe[1], err_pipe[1], &pool->watchdog,
+			    &pid, err);
 	if (ret)
 		goto fail;
 	close_fd(&out_pipe[1]);
@@ -287,7 +288,6 @@ int cp_run_start(struct cp_run_pool *pool, const struct cp_run_spec *spec,
 		s->start_ns + spec->timeout_ms * 1000000ULL : 0;
 	s->st.exit_code = -1;
 	s->file_max = spec->file_max;
-	cp_watchdog__add(&pool->watchdog, pid);
 	pool->running++;
 	if (id_out)
 		*id_out = s->id;

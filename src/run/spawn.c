@@ -1,9 +1,13 @@
 /*
  * Starting one child: argv or /bin/sh -c, a new process group, death with
  * culprit, stdin from /dev/null, output to the given pipes, extra
- * environment, working directory.  Exec failures come back to the parent
- * through a close-on-exec pipe, so "cannot run 'x'" is an error of
- * cp_run_start() and not a mysterious exit status 127.
+ * environment, working directory.
+ *
+ * Parent and child talk over a close-on-exec socket pair: the child waits
+ * for "go", sent once its group is registered with the watchdog (so nothing
+ * it starts can outlive a SIGKILLed culprit); exec failures come back the
+ * other way, so "cannot run 'x'" is an error of cp_run_start() and not a
+ * mysterious exit status 127.
  */
 #include "run/internal.h"
 
@@ -15,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -150,6 +155,8 @@ static void child_main(const char *cwd, const char *path, char *const argv[],
 	struct sigaction dfl;
 	sigset_t none;
 	int null_fd, sig;
+	ssize_t r;
+	char go;
 
 	if (setpgid(0, 0) < 0)
 		report_and_exit(report_fd, STAGE_SETUP);
@@ -157,6 +164,12 @@ static void child_main(const char *cwd, const char *path, char *const argv[],
 		report_and_exit(report_fd, STAGE_SETUP);
 	if (getppid() != parent)
 		_exit(127);	/* culprit died before the prctl */
+	/* EOF instead of "go": culprit died before registering us. */
+	do
+		r = read(report_fd, &go, 1);
+	while (r < 0 && errno == EINTR);
+	if (r != 1)
+		_exit(127);
 
 	/* Ignored signals survive exec: give the child clean defaults. */
 	memset(&dfl, 0, sizeof(dfl));
@@ -171,8 +184,10 @@ static void child_main(const char *cwd, const char *path, char *const argv[],
 	err_fd = lift_fd(err_fd);
 	report_fd = lift_fd(report_fd);
 	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (out_fd < 0 || err_fd < 0 || report_fd < 0 || null_fd < 0)
-		report_and_exit(report_fd < 0 ? 2 : report_fd, STAGE_SETUP);
+	if (report_fd < 0)
+		_exit(127);
+	if (out_fd < 0 || err_fd < 0 || null_fd < 0)
+		report_and_exit(report_fd, STAGE_SETUP);
 	null_fd = lift_fd(null_fd);
 	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 ||
 	    dup2(err_fd, 2) < 0)
@@ -223,14 +238,14 @@ static int failure_error(const struct child_failure *f, const char *shown,
 }
 
 int cp_run__spawn(const struct cp_run_spec *spec, int out_fd, int err_fd,
-		  pid_t *pid_out, struct cp_error *err)
+		  struct cp_watchdog *w, pid_t *pid_out, struct cp_error *err)
 {
 	const char *sh_argv[] = { "/bin/sh", "-c", NULL, NULL };
 	char *const *argv;
 	char path[PATH_MAX];
 	struct child_failure f;
 	char **envp = NULL;
-	int report[2] = { -1, -1 };
+	int chan[2] = { -1, -1 };	/* [0] ours, [1] the child's */
 	pid_t parent = getpid(), pid;
 	int e, ret;
 
@@ -251,8 +266,9 @@ int cp_run__spawn(const struct cp_run_spec *spec, int out_fd, int err_fd,
 	envp = build_envp(spec->env);
 	if (!envp)
 		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-	if (pipe2(report, O_CLOEXEC) < 0) {
-		ret = cp_error_set(err, CP_ERR_CHILD, "pipe: %s", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, chan) < 0) {
+		ret = cp_error_set(err, CP_ERR_CHILD, "socketpair: %s",
+				   strerror(errno));
 		goto out;
 	}
 	pid = fork();
@@ -261,15 +277,24 @@ int cp_run__spawn(const struct cp_run_spec *spec, int out_fd, int err_fd,
 				   argv[0], strerror(errno));
 		goto out;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		close(chan[0]);
 		child_main(spec->cwd, path, argv, envp, out_fd, err_fd,
-			   report[1], parent);
+			   chan[1], parent);
+	}
+	close(chan[1]);
+	chan[1] = -1;
 
 	/* Both sides set the group, so no signal can race the child's. */
 	setpgid(pid, pid);
-	close(report[1]);
-	report[1] = -1;
-	if (read_failure(report[0], &f)) {
+	if (w)
+		cp_watchdog__add(w, pid);
+	/* A child that already failed is not there to read: no SIGPIPE. */
+	while (send(chan[0], "g", 1, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+	if (read_failure(chan[0], &f)) {
+		if (w)
+			cp_watchdog__remove(w, pid);	/* before the pid is freed */
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		ret = failure_error(&f, argv[0], spec->cwd, err);
@@ -278,10 +303,10 @@ int cp_run__spawn(const struct cp_run_spec *spec, int out_fd, int err_fd,
 	*pid_out = pid;
 	ret = 0;
 out:
-	if (report[0] >= 0)
-		close(report[0]);
-	if (report[1] >= 0)
-		close(report[1]);
+	if (chan[0] >= 0)
+		close(chan[0]);
+	if (chan[1] >= 0)
+		close(chan[1]);
 	free(envp);
 	return ret;
 }
