@@ -33,6 +33,8 @@ static int take_string(json_t *v, const char *key, char **dst, struct cp_error *
 {
 	char *s;
 
+	if (json_is_null(v))
+		return 0;	/* unset, as cp_job_to_json() writes it */
 	if (!json_is_string(v))
 		return cp_error_set(err, CP_ERR_JOB, "job field '%s' must be a string", key);
 	s = strdup(json_string_value(v));

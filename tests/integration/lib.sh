@@ -31,6 +31,6 @@ finish() {
 }
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/culprit-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap "[ -n \"${KEEP_TMP:-}\" ] || rm -rf \"$TMP\"" EXIT
 export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Tester GIT_AUTHOR_EMAIL=tester@example.com \
 	GIT_COMMITTER_NAME=Tester GIT_COMMITTER_EMAIL=tester@example.com
