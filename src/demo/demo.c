@@ -474,14 +474,14 @@ static void topic_name(struct gen *g, unsigned author, char *name, size_t size)
 	char first[32];
 	const char *sp = strchr(authors[author].name, ' ');
 	unsigned w = rnd_below(g, NWORDS);
-	unsigned char *used = &g->used_words[author][w];
+	unsigned used = ++g->used_words[author][w];
 
 	lower_first(first, sizeof(first), authors[author].name);
 	first[sp ? (size_t)(sp - authors[author].name) : 0] = '\0';
-	if (!*used++)
+	if (used == 1)
 		snprintf(name, size, "%s/%s", first, topic_words[w]);
 	else
-		snprintf(name, size, "%s/%s-%u", first, topic_words[w], *used);
+		snprintf(name, size, "%s/%s-%u", first, topic_words[w], used);
 }
 
 /* A topic branch of 2 to 5 commits, 0 to 2 commits on main meanwhile. */
