@@ -1059,8 +1059,13 @@ bool cp_report_contains_crash(const char *buf, size_t len)
 		off += n;
 		found = st->oops != NULL;
 	}
-	if (!found && !cp_report_stream_finish(st, &(struct cp_report *){ NULL }, NULL))
-		found = st->oops != NULL;
+	if (!found) {
+		struct cp_report *rep = NULL;
+
+		if (!cp_report_stream_finish(st, &rep, NULL))
+			found = rep != NULL;
+		cp_report_free(rep);
+	}
 	cp_report_stream_free(st);
 	return found;
 }

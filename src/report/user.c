@@ -33,7 +33,10 @@ static const char *const user_skip[] = {
 
 struct family user_family = {
 	.stack_start = {
-		P("^ *#0 "),
+		P("^(?:freed|previously allocated|allocated) by thread"),
+		P("^ *Previous (?:read|write|atomic)"), P("^SUMMARY: "),
+		P("^(?:Direct|Indirect) leak of"), P("^ *(?:Location|Mutex|Thread) "),
+		P("^ *Uninitialized value was"),
 	},
 	.frame_res = {
 		P(UFRAME),
@@ -50,14 +53,14 @@ static struct fmt_spec asan_formats[] = {
 	{ T(P("ERROR: AddressSanitizer: (?:heap-|stack-|global-|dynamic-stack-)?(?:buffer-overflow|use-after-free|use-after-return|use-after-scope|buffer-underflow|container-overflow|use-after-poison)")),
 	  R(P("ERROR: AddressSanitizer: ([a-z-]+) on address"), P("^(READ|WRITE) of size")),
 	  .fmt = "AddressSanitizer: $1 $2 in $3",
-	  .stack = STACK(PARTS(P("^(?:READ|WRITE) of size"), UTRACE)) },
+	  .stack = STACK(PARTS(P("^(?:READ|WRITE) of size"), UTRACE)), .flags = FMT_NO_STACK },
 	{ T(P("ERROR: AddressSanitizer: (?:attempting double-free|attempting free on address which was not malloc|alloc-dealloc-mismatch|new-delete-type-mismatch)")),
 	  R(P("ERROR: AddressSanitizer: ([a-z -]+[a-z])(?: on| \\(|:|$)")),
 	  .fmt = "AddressSanitizer: $1 in $2",
-	  .stack = STACK(PARTS(UTRACE)) },
+	  .stack = STACK(PARTS(UTRACE)), .flags = FMT_NO_STACK },
 	{ T(P("ERROR: AddressSanitizer: (SEGV|BUS|FPE|ILL|ABRT|stack-overflow|[a-z-]+)")),
 	  .fmt = "AddressSanitizer: $1 in $2",
-	  .stack = STACK(PARTS(UTRACE)) },
+	  .stack = STACK(PARTS(UTRACE)), .flags = FMT_NO_STACK },
 	{ T(P("ERROR: AddressSanitizer")), .fmt = "AddressSanitizer: unknown-crash",
 	  .flags = FMT_NO_STACK },
 	END,
@@ -66,26 +69,28 @@ static struct fmt_spec asan_formats[] = {
 static struct fmt_spec lsan_formats[] = {
 	{ T(P("ERROR: LeakSanitizer: detected memory leaks")),
 	  .fmt = "LeakSanitizer: memory leak in $1",
-	  .stack = STACK(PARTS(P("(?:Direct|Indirect) leak of"), UTRACE)) },
+	  .stack = STACK(PARTS(P("(?:Direct|Indirect) leak of"), UTRACE)), .flags = FMT_NO_STACK },
 	END,
 };
 
 static struct fmt_spec msan_formats[] = {
 	{ T(P("WARNING: MemorySanitizer: ([a-z-]+)")),
-	  .fmt = "MemorySanitizer: $1 in $2", .stack = STACK(PARTS(UTRACE)) },
+	  .fmt = "MemorySanitizer: $1 in $2", .stack = STACK(PARTS(UTRACE)), .flags = FMT_NO_STACK },
 	END,
 };
 
 static struct fmt_spec tsan_formats[] = {
 	{ T(P("WARNING: ThreadSanitizer: ([a-z -]*[a-z])")),
-	  .fmt = "ThreadSanitizer: $1 in $2", .stack = STACK(PARTS(UTRACE)) },
+	  .fmt = "ThreadSanitizer: $1 in $2", .stack = STACK(PARTS(UTRACE)), .flags = FMT_NO_STACK },
 	END,
 };
 
 static struct fmt_spec ubsan_formats[] = {
 	{ T(P("[^ :]+:[0-9]+:[0-9]+: runtime error: ([a-z]+(?: [a-z]+)*)")),
 	  .fmt = "UndefinedBehaviorSanitizer: $1 in $2",
-	  .stack = STACK(PARTS(UTRACE)) },
+	  .stack = STACK(PARTS(UTRACE),
+			 .parts2 = { P("([^ :/]+\\.[a-z]+):[0-9]+:[0-9]+: runtime error") }),
+	  .flags = FMT_NO_STACK },
 	{ T(P("runtime error: ([a-z]+(?: [a-z]+)*)")),
 	  .fmt = "UndefinedBehaviorSanitizer: $1", .flags = FMT_NO_STACK },
 	END,
