@@ -768,8 +768,13 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 	if (ret)
 		goto out;
 	if (v != V_TARGET) {
-		ret = cp_error_set(err, CP_ERR_NO_REPRO,
-				   "the crash does not reproduce on the start commit %s", hex);
+		if (!d.tested[d.ntested - 1].built)
+			ret = cp_error_set(err, CP_ERR_CHILD,
+					   "the build fails on the start commit %s (see %s/commits/%s/build.log)",
+					   hex, job->out, hex);
+		else
+			ret = cp_error_set(err, CP_ERR_NO_REPRO,
+					   "the crash does not reproduce on the start commit %s", hex);
 		goto out;
 	}
 	if (job->fix) {
