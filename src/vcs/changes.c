@@ -13,7 +13,7 @@
 
 #define MIN_SCORE 30000			/* git's default -M50% */
 #define MIN_BASENAME_SCORE 45000	/* halfway to 100% */
-#define RENAME_LIMIT 1000		/* diff.renameLimit */
+#define RENAME_LIMIT 1000		/* diff.renameLimit default */
 #define CANDIDATES 4			/* per destination, as git */
 #define S_ISGITLINK(m) (((m) & 0170000) == 0160000)
 
@@ -112,7 +112,29 @@ struct renames {
 	struct cp__changes *ch;
 	struct side *src, *dst;
 	size_t nsrc, ndst;
+	long limit;
 };
+
+/* diff.renames (only "false" turns detection off) and diff.renameLimit. */
+static void rename_config(git_repository *repo, int *enabled, long *limit)
+{
+	git_config *cfg = NULL;
+	int32_t v;
+	int b;
+
+	*enabled = 1;
+	*limit = RENAME_LIMIT;
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		git_error_clear();
+		return;
+	}
+	if (git_config_get_bool(&b, cfg, "diff.renames") == 0)
+		*enabled = b;
+	if (git_config_get_int32(&v, cfg, "diff.renameLimit") == 0)
+		*limit = v > 0 ? v : 32767;
+	git_config_free(cfg);
+	git_error_clear();
+}
 
 /* Git's estimate_similarity(); *score is 0 for non-regular files. */
 static int similarity(struct renames *r, struct side *s, struct side *d,
@@ -287,10 +309,9 @@ static int find_inexact(struct renames *r, struct cp_error *err)
 		ndst += !r->dst[i].done;
 	if (!nsrc || !ndst)
 		return 0;
-	if ((nsrc > RENAME_LIMIT || ndst > RENAME_LIMIT) &&
-	    (unsigned long long)nsrc * ndst >
-	    (unsigned long long)RENAME_LIMIT * RENAME_LIMIT)
-		return 0;
+	if ((unsigned long long)nsrc * ndst >
+	    (unsigned long long)r->limit * (unsigned long long)r->limit)
+		return 0;	/* too many candidates, as git */
 	mx = calloc(ndst * CANDIDATES, sizeof(*mx));
 	if (!mx)
 		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
@@ -375,9 +396,13 @@ static void apply_renames(struct renames *r)
 static int detect_renames(git_repository *repo, struct cp__changes *ch,
 			  struct cp_error *err)
 {
-	struct renames r = { repo, ch, NULL, NULL, 0, 0 };
+	struct renames r = { repo, ch, NULL, NULL, 0, 0, RENAME_LIMIT };
 	size_t i;
-	int rc = 0;
+	int rc = 0, enabled;
+
+	rename_config(repo, &enabled, &r.limit);
+	if (!enabled)
+		return 0;
 
 	r.src = calloc(ch->n + 1, sizeof(*r.src));
 	r.dst = calloc(ch->n + 1, sizeof(*r.dst));

@@ -17,11 +17,15 @@
 
 #define STAT_WIDTH 80
 
-/* A growing string; a failed allocation sets failed and stops appending. */
+/*
+ * A growing string; a failed allocation sets failed and stops appending.
+ * quote_fully is core.quotePath, for the paths written into it.
+ */
 struct sbuf {
 	char *s;
 	size_t len, cap;
 	int failed;
+	int quote_fully;
 };
 
 static void sb_grow(struct sbuf *b, size_t more)
@@ -100,10 +104,11 @@ static void sb_rtrim(struct sbuf *b)
 		b->s[b->len] = '\0';
 }
 
-/* git's quote_c_style() with core.quotePath on: 0 when no quoting needed. */
-static int needs_quote(unsigned char c)
+/* git's quote_c_style(): which bytes need quoting (fully: >= 0x80 too). */
+static int needs_quote(unsigned char c, int fully)
 {
-	return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f;
+	return c < 0x20 || c == '"' || c == '\\' || c == 0x7f ||
+		(c >= 0x80 && fully);
 }
 
 static void sb_quoted(struct sbuf *b, const char *name)
@@ -112,7 +117,7 @@ static void sb_quoted(struct sbuf *b, const char *name)
 	int quote = 0;
 
 	for (p = (const unsigned char *)name; *p; p++)
-		quote |= needs_quote(*p);
+		quote |= needs_quote(*p, b->quote_fully);
 	if (!quote) {
 		sb_puts(b, name);
 		return;
@@ -122,7 +127,7 @@ static void sb_quoted(struct sbuf *b, const char *name)
 		static const char esc[] = "\aa\bb\tt\nn\vv\ff\rr";
 		const char *e = NULL;
 
-		if (!needs_quote(*p)) {
+		if (!needs_quote(*p, b->quote_fully)) {
 			sb_add(b, (const char *)p, 1);
 			continue;
 		}
@@ -138,10 +143,10 @@ static void sb_quoted(struct sbuf *b, const char *name)
 	sb_add(b, "\"", 1);
 }
 
-static int name_needs_quote(const char *name)
+static int name_needs_quote(const char *name, int fully)
 {
 	for (; *name; name++)
-		if (needs_quote((unsigned char)*name))
+		if (needs_quote((unsigned char)*name, fully))
 			return 1;
 	return 0;
 }
@@ -153,7 +158,8 @@ static void sb_rename(struct sbuf *b, const char *a, const char *bn)
 	long len_a = (long)strlen(a), len_b = (long)strlen(bn);
 	long pfx = 0, sfx = 0, adjust, a_mid, b_mid;
 
-	if (name_needs_quote(a) || name_needs_quote(bn)) {
+	if (name_needs_quote(a, b->quote_fully) ||
+	    name_needs_quote(bn, b->quote_fully)) {
 		sb_quoted(b, a);
 		sb_puts(b, " => ");
 		sb_quoted(b, bn);
@@ -305,16 +311,77 @@ static void sb_date(struct sbuf *b, const git_time *when)
 		  tm.tm_sec, tm.tm_year + 1900, tz);
 }
 
-/* Display width of UTF-8 text (one column per character); -1 if invalid. */
-static long utf8_width(const char *s, size_t n)
+/* Columns of one code point: 0 combining, 2 East Asian wide, else 1. */
+static int cp_width(unsigned long c)
 {
-	long w = 0;
+	static const unsigned long zero[][2] = {
+		{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd },
+		{ 0x0610, 0x061a }, { 0x064b, 0x065f }, { 0x200b, 0x200f },
+		{ 0x20d0, 0x20ff }, { 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f },
+	};
+	static const unsigned long wide[][2] = {
+		{ 0x1100, 0x115f }, { 0x2e80, 0x303e }, { 0x3041, 0x33ff },
+		{ 0x3400, 0x4dbf }, { 0x4e00, 0x9fff }, { 0xa000, 0xa4cf },
+		{ 0xac00, 0xd7a3 }, { 0xf900, 0xfaff }, { 0xfe30, 0xfe4f },
+		{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x1f300, 0x1f64f },
+		{ 0x1f900, 0x1f9ff }, { 0x20000, 0x2fffd }, { 0x30000, 0x3fffd },
+	};
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			w++;
+	for (i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		if (c >= zero[i][0] && c <= zero[i][1])
+			return 0;
+	for (i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (c >= wide[i][0] && c <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+/* Display width of UTF-8 text, like git's utf8_strnwidth(); -1 if invalid. */
+static long utf8_width(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str, *end = s + n;
+	long w = 0;
+
+	while (s < end) {
+		unsigned long c;
+		int more;
+
+		if (*s < 0x80) {
+			c = *s++;
+			if (c >= 0x20 && c != 0x7f)
+				w++;
+			continue;
+		}
+		if ((*s & 0xe0) == 0xc0) {
+			c = *s & 0x1f;
+			more = 1;
+		} else if ((*s & 0xf0) == 0xe0) {
+			c = *s & 0x0f;
+			more = 2;
+		} else if ((*s & 0xf8) == 0xf0) {
+			c = *s & 0x07;
+			more = 3;
+		} else {
+			return -1;
+		}
+		s++;
+		while (more--) {
+			if (s >= end || (*s & 0xc0) != 0x80)
+				return -1;
+			c = c << 6 | (*s++ & 0x3f);
+		}
+		w += cp_width(c);
+	}
 	return w;
+}
+
+/* Width of a path in the diffstat: bytes when it is not UTF-8, as git. */
+static long name_width_of(const char *s)
+{
+	long w = utf8_width(s, strlen(s));
+
+	return w < 0 ? (long)strlen(s) : w;
 }
 
 /* A message line after 4 spaces, tabs expanded to 8 columns. */
@@ -327,6 +394,8 @@ static void sb_message_line(struct sbuf *b, const char *line, size_t len)
 		size_t n = (size_t)(tab - line);
 		long w = utf8_width(line, n);
 
+		if (w < 0)
+			break;	/* not UTF-8: the rest as it is */
 		sb_add(b, line, n);
 		sb_chars(b, ' ', (size_t)(8 - w % 8));
 		line = tab + 1;
@@ -468,7 +537,7 @@ static void sb_stat(struct sbuf *b, const struct cp__changes *ch,
 		return;
 	for (i = 0; i < ch->n; i++) {
 		const struct cp__change *c = &ch->v[i];
-		long len = (long)strlen(names->s + off[i]);
+		long len = name_width_of(names->s + off[i]);
 
 		if (max_len < len)
 			max_len = len;
@@ -506,20 +575,24 @@ static void sb_stat(struct sbuf *b, const struct cp__changes *ch,
 		const struct cp__change *c = &ch->v[i];
 		const char *name = names->s + off[i], *prefix = "";
 		unsigned long long added = c->insertions, deleted = c->deletions;
-		long len = name_width, name_len = (long)strlen(name);
-		long add, del;
+		long len = name_width, name_len = name_width_of(name);
+		long add, del, padding;
 
 		if (name_width < name_len) {
 			const char *slash;
 
 			prefix = "...";
 			len -= 3;
+			/* git advances by columns counted as bytes, too */
 			name += name_len - len;
 			slash = strchr(name, '/');
 			if (slash)
 				name = slash;
 		}
-		sb_printf(b, " %s%-*s |", prefix, (int)len, name);
+		padding = len - name_width_of(name);
+		if (padding < 0)
+			padding = 0;
+		sb_printf(b, " %s%s%*s |", prefix, name, (int)padding, "");
 		if (c->binary) {
 			sb_printf(b, " %*s", (int)number_width, "Bin");
 			if (!c->old_size && !c->new_size) {
@@ -616,17 +689,37 @@ static void sb_summary(struct sbuf *b, const struct cp__changes *ch)
 	}
 }
 
+/* core.quotePath and log.mailmap, as git show reads them. */
+static void show_config(git_repository *repo, int *quote_fully, int *mailmap)
+{
+	git_config *cfg = NULL;
+	int v;
+
+	*quote_fully = 1;
+	*mailmap = 1;
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		git_error_clear();
+		return;
+	}
+	if (git_config_get_bool(&v, cfg, "core.quotePath") == 0)
+		*quote_fully = v;
+	if (git_config_get_bool(&v, cfg, "log.mailmap") == 0)
+		*mailmap = v;
+	git_config_free(cfg);
+	git_error_clear();
+}
+
 int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 			  char **out, struct cp_error *err)
 {
-	struct sbuf b = { NULL, 0, 0, 0 }, names = { NULL, 0, 0, 0 };
+	struct sbuf b = { NULL, 0, 0, 0, 1 }, names = { NULL, 0, 0, 0, 1 };
 	struct cp__changes ch = { NULL, 0, 0 };
 	git_signature *author = NULL;
 	git_mailmap *mailmap = NULL;
 	git_commit *c = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	size_t *off = NULL;
-	int rc = 0, grc, as_root;
+	int rc = 0, grc, as_root, use_mailmap;
 
 	*out = NULL;
 	grc = git_commit_lookup(&c, repo->git, cp__git_oid(id));
@@ -635,7 +728,9 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 		rc = cp__object_error(grc, cp__git_oid(id), err);
 		goto out;
 	}
-	if (git_mailmap_from_repository(&mailmap, repo->git) < 0)
+	show_config(repo->git, &b.quote_fully, &use_mailmap);
+	names.quote_fully = b.quote_fully;
+	if (use_mailmap && git_mailmap_from_repository(&mailmap, repo->git) < 0)
 		mailmap = NULL;
 	grc = git_commit_author_with_mailmap(&author, c, mailmap);
 	if (grc < 0) {

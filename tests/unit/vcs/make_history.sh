@@ -155,6 +155,12 @@ body"
 commit --allow-empty-message -m ""
 commit -m "$(printf 'tab\tin\tsubject and a very long subject line that goes beyond eighty columns for sure')"
 
+# wide characters in names (stat widths) and messages (tab stops)
+mkdir -p wide
+echo w > "wide/$(printf '\346\227\245\346\234\254\350\252\236')-a-long-name-that-needs-truncation-in-the-stat-output-for-sure.txt"
+echo v > "wide/$(printf 'caf\303\251')"
+commit -m "$(printf '\346\227\245\346\234\254\tafter a tab\n\nbody \303\251\tx')"
+
 # mailmap and notes
 printf 'Mapped Name <mapped@example.com> <tester@example.com>\n' > .mailmap
 git add .mailmap

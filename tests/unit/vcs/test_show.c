@@ -108,6 +108,23 @@ static void show_matches_git(void **state)
 	count = compare_all("hist", &bad);
 	printf("# compared git show on %d commits, %d differ\n", count, bad);
 	assert_true(count > 50);
+	/* the settings git show honours */
+	assert_int_equal(fx_sh("cd hist && git config core.quotePath false && "
+			       "git config log.mailmap false && "
+			       "git config diff.renameLimit 2"), 0);
+	count = compare_all("hist", &bad);
+	printf("# compared git show on %d commits with quotePath, mailmap and "
+	       "renameLimit set, %d differ\n", count, bad);
+	assert_int_equal(fx_sh("cd hist && git config diff.renames false && "
+			       "git config core.abbrev 10"), 0);
+	count = compare_all("hist", &bad);
+	printf("# compared git show on %d commits without renames, %d differ\n",
+	       count, bad);
+	assert_int_equal(fx_sh("cd hist && git config --unset diff.renames && "
+			       "git config --unset diff.renameLimit && "
+			       "git config --unset core.abbrev && "
+			       "git config --unset log.mailmap && "
+			       "git config --unset core.quotePath"), 0);
 	count = compare_all("rnd", &bad);
 	printf("# compared git show on %d random commits, %d differ\n", count, bad);
 	assert_true(count > 100);
