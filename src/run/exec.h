@@ -23,7 +23,12 @@
  *
  * On SIGINT/SIGTERM, the signal handler calls cp_run_pool_cancel(pool)
  * (async-signal-safe): the current or next cp_run_wait() terminates every
- * child and returns them one by one with status.cancelled set.
+ * child and returns them one by one with status.cancelled set.  The driver
+ * does not journal cancelled runs, collects the rest, and returns
+ * CP_ERR_INTERRUPTED when cp_run_pool_cancelled(pool):
+ *
+ *   static struct cp_run_pool *pool_to_stop;	// the CLI's, set once
+ *   static void on_stop(int sig) { cp_run_pool_cancel(pool_to_stop); }
  *
  * Children die with culprit: each child asks the kernel for SIGKILL when
  * culprit dies (PR_SET_PDEATHSIG), and a small watchdog process, started
@@ -147,6 +152,9 @@ int cp_run_wait(struct cp_run_pool *pool, struct cp_run_result *res,
  * afterwards are cancelled at once.
  */
 void cp_run_pool_cancel(struct cp_run_pool *pool);
+
+/* True once cp_run_pool_cancel() was called on pool. */
+bool cp_run_pool_cancelled(const struct cp_run_pool *pool);
 
 /* Terminates (TERM, grace, KILL) and reaps every child now, results lost. */
 void cp_run_kill_all(struct cp_run_pool *pool);

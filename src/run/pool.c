@@ -170,6 +170,11 @@ void cp_run_pool_cancel(struct cp_run_pool *pool)
 	errno = saved;
 }
 
+bool cp_run_pool_cancelled(const struct cp_run_pool *pool)
+{
+	return pool && pool->cancel;
+}
+
 static int open_output(const char *path, struct cp_error *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -441,6 +441,7 @@ static void cancel_from_signal_handler(void **state)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
+	assert_false(cp_run_pool_cancelled(alarm_pool));
 	setitimer(ITIMER_REAL, &it, NULL);
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(cp_run_wait(alarm_pool, &res, &err), 0);
@@ -450,6 +451,7 @@ static void cancel_from_signal_handler(void **state)
 		pids[i] = res.pid;
 		cp_run_result_dispose(&res);
 	}
+	assert_true(cp_run_pool_cancelled(alarm_pool));
 	cp_run_pool_free(alarm_pool);
 	signal(SIGALRM, SIG_DFL);
 	for (i = 0; i < 2; i++)
