@@ -395,7 +395,7 @@ static void sb_message_line(struct sbuf *b, const char *line, size_t len)
 		long w = utf8_width(line, n);
 
 		if (w < 0)
-			break;	/* not UTF-8: the rest as it is */
+			w = (long)n;	/* not UTF-8: git counts bytes */
 		sb_add(b, line, n);
 		sb_chars(b, ' ', (size_t)(8 - w % 8));
 		line = tab + 1;

@@ -14,7 +14,7 @@ commit() {	# commit [git commit options...]
 	case $((n % 5)) in
 	0) tz=+0000 ;; 1) tz=+0100 ;; 2) tz=-0700 ;; 3) tz=+0530 ;; 4) tz=-0930 ;;
 	esac
-	git add -A .
+	[ "${NOADD:-}" ] || git add -A .
 	GIT_AUTHOR_DATE="$((1577836800 + n * 86399)) $tz" \
 	GIT_COMMITTER_DATE="$((1577836800 + n * 86400)) +0000" \
 		git commit -q --allow-empty "$@"
@@ -160,6 +160,21 @@ mkdir -p wide
 echo w > "wide/$(printf '\346\227\245\346\234\254\350\252\236')-a-long-name-that-needs-truncation-in-the-stat-output-for-sure.txt"
 echo v > "wide/$(printf 'caf\303\251')"
 commit -m "$(printf '\346\227\245\346\234\254\tafter a tab\n\nbody \303\251\tx')"
+
+# submodule links (the index only), CRLF and non-UTF-8 messages
+git update-index --add --cacheinfo "160000,$(git rev-parse HEAD),subm"
+NOADD=1 commit -m "gitlink"
+git update-index --cacheinfo "160000,$(git rev-parse HEAD~3),subm"
+NOADD=1 commit -m "gitlink moves"
+NOADD=1 commit -m "$(printf 'crlf subject\r\n\r\nbody\r\nline\r\n')"
+NOADD=1 commit --cleanup=verbatim -m "$(printf 'bad \377 utf8\there\tand\n\n\377\tx\n   \n\n')" 2>/dev/null
+git rm -q --cached subm
+NOADD=1 commit -m "gitlink removed"
+# an unrelated root without files
+git checkout -q --orphan lonely
+git rm -rq --cached .
+NOADD=1 commit -m "empty root"
+git checkout -q -f main
 
 # mailmap and notes
 printf 'Mapped Name <mapped@example.com> <tester@example.com>\n' > .mailmap
