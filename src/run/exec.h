@@ -35,6 +35,11 @@
  * with the pool, kills the children's process groups when culprit is gone,
  * even after SIGKILL, so grandchildren go too.
  *
+ * Timeouts, draining and killing happen inside cp_run_wait(): a caller busy
+ * elsewhere delays them (a child blocks once its pipe is full).  culprit
+ * must not ignore SIGCHLD (children would reap themselves; such a run ends
+ * with status.failure "the child was reaped elsewhere").
+ *
  * Limits: a grandchild that leaves the process group (setsid) escapes the
  * kill (the run still ends: its pipes are drained for at most a second
  * after the leader exits).  Not thread-safe: one thread drives a pool, and

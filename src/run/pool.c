@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -185,6 +186,15 @@ static int open_output(const char *path, struct cp_error *err)
 	return fd;
 }
 
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+	       S_ISREG(sa.st_mode);
+}
+
 static int slot_open_outputs(struct slot *s, const struct cp_run_spec *spec,
 			     struct cp_error *err)
 {
@@ -207,6 +217,11 @@ static int slot_open_outputs(struct slot *s, const struct cp_run_spec *spec,
 			s->err_file = open_output(spec->stderr_path, err);
 			if (s->err_file < 0)
 				return s->err_file;
+			if (s->out_file >= 0 && same_file(s->out_file, s->err_file)) {
+				/* "x" and "./x": one file, one offset. */
+				close(s->err_file);
+				s->err_file = s->out_file;
+			}
 		}
 	}
 	return 0;

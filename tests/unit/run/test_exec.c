@@ -184,6 +184,13 @@ static void output_files(void **state)
 	assert_string_equal(res.tail, "a\nb\nc\n");
 	cp_run_result_dispose(&res);
 
+	/* Two spellings of one file still give one interleaved file. */
+	snprintf(errp, sizeof(errp), "%s/./both", tmp);
+	spec.stderr_path = errp;
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	assert_string_equal(slurp(both), "a\nb\nc\n");
+	cp_run_result_dispose(&res);
+
 	/* An output file that cannot be created is an I/O error. */
 	snprintf(out, sizeof(out), "%s/no/such/dir/stdout", tmp);
 	spec.stdout_path = out;
