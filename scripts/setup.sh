@@ -11,6 +11,8 @@ packages=(
 	libgit2-dev libelf-dev libdw-dev libjansson-dev libssl-dev
 	# tests
 	libcmocka-dev git python3 clang libclang-rt-14-dev
+	# the built-in example (culprit demo) builds with make
+	make
 )
 if [ "${1:-}" = "--kernel" ]; then
 	packages+=(linux-source-6.1 qemu-system-x86 busybox-static build-essential

@@ -256,7 +256,8 @@ static int finish_run(struct driver *d, const char *hex, struct cp_run_result *r
 	if (ret)
 		return ret;
 	v = cp_run_exit_verdict(&res->status);
-	if (!title && v == CP_VERDICT_BAD && res->status.exit_code > 0) {
+	if (!title && v == CP_VERDICT_BAD && res->status.exit_code > 0 &&
+	    res->status.exit_code != 126 && res->status.exit_code != 127) {
 		/* a test reporting only through its exit status, as git bisect run */
 		snprintf(line, sizeof(line), "crashed: test failed with exit status %d",
 			 res->status.exit_code);
