@@ -290,7 +290,7 @@ static void background_children_do_not_leak(void **state)
 
 	(void)state;
 	snprintf(pid_file, sizeof(pid_file), "%s/bg", tmp);
-	snprintf(cmd, sizeof(cmd), "sleep 1000 & echo $! > %s; echo done",
+	snprintf(cmd, sizeof(cmd), "sleep 987 & echo $! > %s; echo done",
 		 pid_file);
 	spec.shell = cmd;
 	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
@@ -476,7 +476,7 @@ static void free_kills_running_children(void **state)
 
 	(void)state;
 	snprintf(pid_file, sizeof(pid_file), "%s/free", tmp);
-	snprintf(cmd, sizeof(cmd), "sleep 1000 & echo $! > %s; wait", pid_file);
+	snprintf(cmd, sizeof(cmd), "sleep 987 & echo $! > %s; wait", pid_file);
 	spec.shell = cmd;
 	assert_int_equal(cp_run_pool_new(&pool, 2, &err), 0);
 	assert_int_equal(cp_run_start(pool, &spec, NULL, &err), 0);
@@ -498,7 +498,7 @@ static void children_die_with_culprit(void **state)
 	snprintf(leader_file, sizeof(leader_file), "%s/leader", tmp);
 	snprintf(bg_file, sizeof(bg_file), "%s/grandchild", tmp);
 	snprintf(cmd, sizeof(cmd),
-		 "echo $$ > %s; sleep 1000 & echo $! > %s; wait",
+		 "echo $$ > %s; sleep 987 & echo $! > %s; wait",
 		 leader_file, bg_file);
 	culprit = fork();
 	assert_true(culprit >= 0);
@@ -664,7 +664,7 @@ static void escaped_daemon_does_not_hang(void **state)
 
 	(void)state;
 	snprintf(pid_file, sizeof(pid_file), "%s/daemon", tmp);
-	snprintf(cmd, sizeof(cmd), "setsid sleep 1000 & echo $! > %s; echo ok",
+	snprintf(cmd, sizeof(cmd), "setsid sleep 987 & echo $! > %s; echo ok",
 		 pid_file);
 	spec.shell = cmd;
 	clock_gettime(CLOCK_MONOTONIC, &t0);

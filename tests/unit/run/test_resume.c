@@ -109,7 +109,7 @@ static void worker(const char *out, const char *pids, const char *mark)
 				continue;
 			}
 			snprintf(cmd, sizeof(cmd),
-				 "sleep 1000 & echo $! >> %s; echo $$ >> %s; sleep 0.0%d; echo run %d",
+				 "sleep 987 & echo $! >> %s; echo $$ >> %s; sleep 0.0%d; echo run %d",
 				 pids, pids, next % 8 + 1, next);
 			if (cp_run_start(pool, &spec, &running[n].id, NULL))
 				_exit(5);
