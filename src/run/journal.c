@@ -67,6 +67,8 @@ static int read_file(int fd, const char *path, char **out, size_t *len_out,
 	ssize_t r;
 	char *buf;
 
+	*out = NULL;
+	*len_out = 0;
 	if (fstat(fd, &sb) < 0)
 		return cp_error_set(err, CP_ERR_IO, "cannot read '%s': %s", path,
 				    strerror(errno));
@@ -188,7 +190,7 @@ static int load_or_create(struct cp_journal *j, const char *dir,
 			  json_t *header, struct cp_error *err)
 {
 	char *buf = NULL;
-	size_t len, valid;
+	size_t len = 0, valid = 0;
 	int ret;
 
 	ret = read_file(j->fd, j->path, &buf, &len, err);
