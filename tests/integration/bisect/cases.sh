@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# End to end on generated repositories, each case a situation users meet:
+# a crash seen in 30% of runs, a merge culprit, a test that hangs, a test
+# printing 1 GiB, commands that do not exist.
+. "$(dirname "$0")/../lib.sh"
+
+commit() {	# commit DIR INDEX MESSAGE
+	GIT_COMMITTER_DATE="$((1600000000 + $2 * 60)) +0000" \
+	GIT_AUTHOR_DATE="$((1600000000 + $2 * 60)) +0000" git -C "$1" commit -qm "$3"
+}
+
+# A linear history where state.txt says "bug" from commit $2 on.
+linear_repo() {	# linear_repo DIR CULPRIT N
+	local i
+	mkdir -p "$1" && git -C "$1" init -q
+	for i in $(seq 1 "$3"); do
+		if [ "$i" -ge "$2" ]; then echo bug; else echo fine; fi > "$1/state.txt"
+		echo "$i" > "$1/version.txt"
+		git -C "$1" add state.txt version.txt
+		commit "$1" "$i" "change $i"
+	done
+}
+
+# The reproducer: crashes (an ASan-style report) when the bug is present,
+# only in 3 runs of 10 when FLAKY is set, chosen by the run index so the
+# test is deterministic.
+cat > "$TMP/repro.sh" <<'SH'
+#!/bin/sh
+grep -q bug state.txt || exit 0
+if [ -n "$FLAKY" ]; then
+	case "$CULPRIT_RUN" in 2|5|8|12|15|18) ;; *) exit 0;; esac
+fi
+echo "==1==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000018"
+echo "WRITE of size 1 at 0x602000000018 thread T0"
+echo "    #0 0x401136 in planted_bug /src/prog.c:4"
+echo "    #1 0x7f0 in main /src/prog.c:9"
+exit 1
+SH
+chmod +x "$TMP/repro.sh"
+
+# 1. crash seen in 30% of runs: 20 runs per commit find it every time
+linear_repo "$TMP/flaky" 17 30
+want=$(git -C "$TMP/flaky" rev-list --reverse HEAD | sed -n 17p)
+FLAKY=1 "$CULPRIT" bisect --repo "$TMP/flaky" --bad HEAD --good HEAD~29 --build true \
+	--test "$TMP/repro.sh" --runs 20 --jobs 2 --out "$TMP/o-flaky" >"$TMP/flaky.txt" 2>&1
+check "flaky: exits 0" 0 $?
+check "flaky: finds the culprit" "first bad commit: $want change 17" \
+	"$(grep '^first bad commit:' "$TMP/flaky.txt")"
+grep -q '^run #2: crashed: AddressSanitizer: heap-buffer-overflow' "$TMP/flaky.txt" &&
+	pass "flaky: runs logged one by one" || fail "flaky: runs logged one by one"
+
+# 2. the culprit is a merge: each side alone is fine, together they crash
+m=$TMP/merge
+mkdir -p "$m" && git -C "$m" init -q
+echo fine > "$m/state.txt"; echo 0 > "$m/a.txt"; echo 0 > "$m/b.txt"
+git -C "$m" add . && commit "$m" 1 base
+git -C "$m" branch -q side
+for i in 2 3 4 5; do echo "$i" > "$m/a.txt"; git -C "$m" add a.txt; commit "$m" "$i" "main $i"; done
+git -C "$m" checkout -q side
+for i in 6 7 8; do echo "$i" > "$m/b.txt"; git -C "$m" add b.txt; commit "$m" "$i" "side $i"; done
+git -C "$m" checkout -q -
+GIT_COMMITTER_DATE="1600000600 +0000" GIT_AUTHOR_DATE="1600000600 +0000" \
+	git -C "$m" merge -q --no-ff -m "Merge branch side" side
+echo bug > "$m/state.txt"; git -C "$m" add state.txt
+GIT_COMMITTER_DATE="1600000600 +0000" git -C "$m" commit -q --amend --no-edit
+merge_sha=$(git -C "$m" rev-parse HEAD)
+for i in 11 12 13; do echo "$i" > "$m/a.txt"; git -C "$m" add a.txt; commit "$m" "$i" "after $i"; done
+"$CULPRIT" bisect --repo "$m" --bad HEAD --good HEAD~3^1~4 --build true --test "$TMP/repro.sh" \
+	--runs 1 --out "$TMP/o-merge" >"$TMP/merge.txt" 2>&1
+check "merge: exits 0" 0 $?
+check "merge: the merge is the culprit" "first bad commit: $merge_sha Merge branch side" \
+	"$(grep '^first bad commit:' "$TMP/merge.txt")"
+grep -q '^Merge: ' "$TMP/merge.txt" && pass "merge: shown as a merge" || fail "merge: shown as a merge"
+
+# 3. a test that hangs on some commits: killed at the timeout, the commit skipped
+cat > "$TMP/hang.sh" <<'SH'
+#!/bin/sh
+v=$(cat version.txt)
+if [ "$v" = 9 ]; then sleep 1000 & sleep 1000; fi
+exec "$REPRO" "$@"
+SH
+chmod +x "$TMP/hang.sh"
+linear_repo "$TMP/hang" 10 20
+want=$(git -C "$TMP/hang" rev-list --reverse HEAD | sed -n 10p)
+start=$(date +%s)
+REPRO=$TMP/repro.sh "$CULPRIT" bisect --repo "$TMP/hang" --bad HEAD --good HEAD~19 --build true \
+	--test "$TMP/hang.sh" --runs 1 --run-timeout 2 --out "$TMP/o-hang" >"$TMP/hang.txt" 2>&1
+status=$?
+took=$(( $(date +%s) - start ))
+grep -q 'infra problem: ' "$TMP/hang.txt" && pass "hang: timeout is an infra problem" ||
+	fail "hang: timeout is an infra problem"
+# commit 9 hangs: it is skipped, so 9 and 10 stay candidates, or 10 is found
+if grep -q "^first bad commit: $want" "$TMP/hang.txt" || grep -q "$want" "$TMP/hang.txt"; then
+	pass "hang: the culprit is named (found or candidate)"
+else
+	fail "hang: the culprit is named (found or candidate)"
+fi
+[ "$status" = 0 ] || [ "$status" = 6 ] && pass "hang: exits 0 or inconclusive" || fail "hang: exit $status"
+[ "$took" -lt 120 ] && pass "hang: bounded by the timeout (${took}s)" || fail "hang: took ${took}s"
+sleep 1
+if pgrep -f "sleep 1000" >/dev/null; then fail "hang: no process left"; pkill -f "sleep 1000"; else pass "hang: no process left"; fi
+
+# 4. a test printing 1 GiB: culprit's memory stays bounded
+cat > "$TMP/loud.sh" <<'SH'
+#!/bin/sh
+head -c 1073741824 /dev/zero | tr '\0' 'x' | fold -w 100
+exec "$REPRO"
+SH
+chmod +x "$TMP/loud.sh"
+linear_repo "$TMP/loud" 2 3
+rss=$(REPRO=$TMP/repro.sh python3 - "$CULPRIT" "$TMP" <<'PY'
+import resource, subprocess, sys
+culprit, tmp = sys.argv[1], sys.argv[2]
+subprocess.run([culprit, "bisect", "--repo", tmp + "/loud", "--bad", "HEAD", "--good", "HEAD~2",
+                "--build", "true", "--test", tmp + "/loud.sh", "--runs", "1",
+                "--out", tmp + "/o-loud"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+PY
+)
+echo "peak RSS with 1 GiB of output per run: ${rss} MiB"
+[ "$rss" -lt 200 ] && pass "loud: peak RSS ${rss} MiB < 200 MiB" || fail "loud: peak RSS ${rss} MiB"
+grep -q '^first bad commit:' "$TMP/o-loud/log" && pass "loud: still finds the culprit" ||
+	fail "loud: still finds the culprit"
+
+# 5. commands that do not exist
+expect_status "missing build command: the start commit does not build" 11 "$CULPRIT" bisect \
+	--repo "$TMP/loud" --bad HEAD --good HEAD~2 --build no-such-build-command \
+	--test "$TMP/repro.sh" --runs 1 --out "$TMP/o-nobuild"
+expect_status "missing test command: no crash on the start commit" 12 "$CULPRIT" bisect \
+	--repo "$TMP/loud" --bad HEAD --good HEAD~2 --build true --test no-such-test-command \
+	--runs 1 --out "$TMP/o-notest"
+finish
