@@ -31,6 +31,33 @@ void cp_tail__push(struct cp_tail *t, const char *data, size_t n);
 int cp_tail__take(const struct cp_tail *t, char **out, size_t *len_out);
 void cp_tail__dispose(struct cp_tail *t);
 
+/*
+ * Where one child's output goes: its files (up to file_max bytes each), the
+ * byte counts and the tail.  Invariant: out_file == err_file when both
+ * streams share one file; -1 when a stream is not saved.
+ */
+struct cp_output {
+	int out_file, err_file;
+	char *out_path, *err_path;
+	uint64_t out_bytes, err_bytes;	/* all bytes the child wrote */
+	uint64_t out_saved, err_saved;	/* bytes written to the files */
+	uint64_t file_max;		/* 0: no limit */
+	bool cut;			/* a file reached file_max */
+	struct cp_tail tail;
+	char failure[256];		/* the first write error, "" when none */
+};
+
+/* Creates the files of spec and the tail. */
+int cp_output__open(struct cp_output *o, const struct cp_run_spec *spec,
+		    struct cp_error *err);
+/* Takes n bytes the child wrote on stdout, or stderr when is_err. */
+void cp_output__take(struct cp_output *o, bool is_err, const char *data,
+		     size_t n);
+/* Fills the output fields of res (the tail is copied; caller frees). */
+int cp_output__result(const struct cp_output *o, struct cp_run_result *res);
+/* Closes the files and frees; the struct is zeroed with fds at -1. */
+void cp_output__dispose(struct cp_output *o);
+
 /* Nanoseconds on the monotonic clock. */
 uint64_t cp_run__now_ns(void);
 

@@ -7,7 +7,8 @@
  * --grace--> SIGKILL.  When the leader exits, the rest of its group gets
  * SIGKILL (before the leader is reaped, so the pgid cannot be reused) and
  * the child DRAINS its pipes until EOF or a short drain limit, then is DONE
- * and returned by cp_run_wait().
+ * and returned by cp_run_wait().  What the pipes carry goes to the child's
+ * struct cp_output (output.c).
  */
 #include "run/internal.h"
 
@@ -20,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,10 +43,7 @@ struct slot {
 	pid_t pid;		/* also the process group id */
 	int pidfd;		/* -1 when unavailable or reaped */
 	int out_r, err_r;	/* pipe read ends, -1 after EOF */
-	int out_file, err_file;	/* -1 when discarded */
-	const char *out_path_shown;
-	char *out_path, *err_path;
-	struct cp_tail tail;
+	struct cp_output output;
 	uint64_t start_ns, end_ns;
 	uint64_t deadline_ns;	/* timeout, 0 when none */
 	uint64_t kill_ns;	/* SIGKILL after SIGTERM, 0 when not armed */
@@ -54,10 +51,6 @@ struct slot {
 	uint64_t grace_ns;
 	bool terminated;	/* SIGTERM already sent */
 	struct cp_run_status st;
-	uint64_t out_bytes, err_bytes;
-	uint64_t out_saved, err_saved;	/* bytes written to the files */
-	uint64_t file_max;	/* 0: no limit */
-	bool output_cut;
 };
 
 struct cp_run_pool {
@@ -92,16 +85,11 @@ static void slot_clear(struct slot *s)
 	close_fd(&s->pidfd);
 	close_fd(&s->out_r);
 	close_fd(&s->err_r);
-	if (s->err_file == s->out_file)
-		s->err_file = -1;
-	close_fd(&s->out_file);
-	close_fd(&s->err_file);
-	free(s->out_path);
-	free(s->err_path);
-	cp_tail__dispose(&s->tail);
+	cp_output__dispose(&s->output);
 	memset(s, 0, sizeof(*s));
 	s->state = SLOT_FREE;
-	s->pidfd = s->out_r = s->err_r = s->out_file = s->err_file = -1;
+	s->pidfd = s->out_r = s->err_r = -1;
+	s->output.out_file = s->output.err_file = -1;
 }
 
 int cp_run_pool_new(struct cp_run_pool **out, unsigned max_jobs,
@@ -133,7 +121,8 @@ int cp_run_pool_new(struct cp_run_pool **out, unsigned max_jobs,
 	for (i = 0; i < max_jobs; i++) {
 		struct slot *s = &pool->slots[i];
 
-		s->pidfd = s->out_r = s->err_r = s->out_file = s->err_file = -1;
+		s->pidfd = s->out_r = s->err_r = -1;
+		s->output.out_file = s->output.err_file = -1;
 	}
 	if (pipe2(pool->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
 		ret = cp_error_set(err, CP_ERR_CHILD, "pipe: %s", strerror(errno));
@@ -174,57 +163,6 @@ void cp_run_pool_cancel(struct cp_run_pool *pool)
 bool cp_run_pool_cancelled(const struct cp_run_pool *pool)
 {
 	return pool && pool->cancel;
-}
-
-static int open_output(const char *path, struct cp_error *err)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		return cp_error_set(err, CP_ERR_IO, "cannot create '%s': %s",
-				    path, strerror(errno));
-	return fd;
-}
-
-static bool same_file(int a, int b)
-{
-	struct stat sa, sb;
-
-	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
-	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
-	       S_ISREG(sa.st_mode);
-}
-
-static int slot_open_outputs(struct slot *s, const struct cp_run_spec *spec,
-			     struct cp_error *err)
-{
-	if (spec->stdout_path) {
-		s->out_path = strdup(spec->stdout_path);
-		if (!s->out_path)
-			return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-		s->out_file = open_output(spec->stdout_path, err);
-		if (s->out_file < 0)
-			return s->out_file;
-	}
-	if (spec->stderr_path) {
-		s->err_path = strdup(spec->stderr_path);
-		if (!s->err_path)
-			return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-		if (spec->stdout_path &&
-		    !strcmp(spec->stdout_path, spec->stderr_path)) {
-			s->err_file = s->out_file;
-		} else {
-			s->err_file = open_output(spec->stderr_path, err);
-			if (s->err_file < 0)
-				return s->err_file;
-			if (s->out_file >= 0 && same_file(s->out_file, s->err_file)) {
-				/* "x" and "./x": one file, one offset. */
-				close(s->err_file);
-				s->err_file = s->out_file;
-			}
-		}
-	}
-	return 0;
 }
 
 static int open_pidfd(pid_t pid)
@@ -273,13 +211,7 @@ int cp_run_start(struct cp_run_pool *pool, const struct cp_run_spec *spec,
 		return cp_error_set(err, CP_ERR_USAGE,
 				    "all %u job slots are busy", pool->max);
 
-	ret = cp_tail__init(&s->tail, spec->tail_max ? spec->tail_max :
-			    CP_RUN_TAIL_DEFAULT);
-	if (ret) {
-		cp_error_set(err, ret, "out of memory");
-		goto fail;
-	}
-	ret = slot_open_outputs(s, spec, err);
+	ret = cp_output__open(&s->output, spec, err);
 	if (ret)
 		goto fail;
 	if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
@@ -307,7 +239,6 @@ int cp_run_start(struct cp_run_pool *pool, const struct cp_run_spec *spec,
 	s->deadline_ns = spec->timeout_ms ?
 		s->start_ns + spec->timeout_ms * 1000000ULL : 0;
 	s->st.exit_code = -1;
-	s->file_max = spec->file_max;
 	pool->running++;
 	if (id_out)
 		*id_out = s->id;
@@ -336,83 +267,10 @@ static void note_failure(struct slot *s, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Stops saving to *file (shared by both streams or not). */
-static void stop_saving(struct slot *s, int *file)
-{
-	int fd = *file;
-
-	if (s->out_file == fd)
-		s->out_file = -1;
-	if (s->err_file == fd)
-		s->err_file = -1;
-	close(fd);
-}
-
-static int write_all(int fd, const char *data, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, data, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
-			return -1;
-		}
-		data += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/*
- * Appends to the stream's file, up to file_max bytes a file; past that the
- * file ends with a note and the rest only feeds the counters and the tail.
- */
-static void save_output(struct slot *s, bool is_err, const char *data,
-			size_t n)
-{
-	int *file = is_err ? &s->err_file : &s->out_file;
-	const char *path = is_err ? s->err_path : s->out_path;
-	bool shared = s->err_file == s->out_file;
-	uint64_t *saved = is_err && !shared ? &s->err_saved : &s->out_saved;
-	char note[96];
-	bool cut = false;
-	int len;
-
-	if (*file < 0)
-		return;
-	if (s->file_max && *saved + n > s->file_max) {
-		n = (size_t)(s->file_max - *saved);
-		cut = true;
-	}
-	if (write_all(*file, data, n) < 0) {
-		note_failure(s, "saving output to '%s': %s", path,
-			     strerror(errno));
-		/* Stop saving, keep draining so the child runs on. */
-		stop_saving(s, file);
-		return;
-	}
-	*saved += n;
-	if (cut) {
-		len = snprintf(note, sizeof(note),
-			       "\n[culprit: output cut after %llu bytes]\n",
-			       (unsigned long long)s->file_max);
-		if (write_all(*file, note, (size_t)len) < 0)
-			note_failure(s, "saving output to '%s': %s", path,
-				     strerror(errno));
-		s->output_cut = true;
-		stop_saving(s, file);
-	}
-}
-
 /* Reads what is there; closes the pipe on EOF. */
 static void slot_read(struct cp_run_pool *pool, struct slot *s, bool is_err)
 {
 	int *fd = is_err ? &s->err_r : &s->out_r;
-	uint64_t *count = is_err ? &s->err_bytes : &s->out_bytes;
 	ssize_t r;
 	int i;
 
@@ -429,9 +287,7 @@ static void slot_read(struct cp_run_pool *pool, struct slot *s, bool is_err)
 			close_fd(fd);
 			return;
 		}
-		*count += (uint64_t)r;
-		save_output(s, is_err, pool->buf, (size_t)r);
-		cp_tail__push(&s->tail, pool->buf, (size_t)r);
+		cp_output__take(&s->output, is_err, pool->buf, (size_t)r);
 	}
 }
 
@@ -524,17 +380,16 @@ static int slot_finish(struct slot *s, struct cp_run_result *res,
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	ret = cp_tail__take(&s->tail, &res->tail, &res->tail_len);
+	ret = cp_output__result(&s->output, res);
 	if (ret)
 		return cp_error_set(err, ret, "out of memory");
 	res->id = s->id;
 	res->pid = s->pid;
 	res->status = s->st;
+	if (!res->status.failure[0] && s->output.failure[0])
+		memcpy(res->status.failure, s->output.failure,
+		       sizeof(res->status.failure));
 	res->duration_ns = s->end_ns - s->start_ns;
-	res->stdout_bytes = s->out_bytes;
-	res->stderr_bytes = s->err_bytes;
-	res->tail_truncated = s->tail.dropped;
-	res->output_cut = s->output_cut;
 	slot_clear(s);
 	return 0;
 }

@@ -571,6 +571,31 @@ static void output_files_are_capped(void **state)
 	cp_run_result_dispose(&res);
 }
 
+/* A full disk: the child runs on, the run is an infra problem. */
+static void saving_output_fails(void **state)
+{
+	struct cp_run_spec spec = {
+		.shell = "echo one; echo two >&2; echo three",
+		.stdout_path = "/dev/full",
+	};
+	struct cp_run_result res;
+	struct cp_error err;
+	char buf[400];
+
+	(void)state;
+	assert_int_equal(cp_run_one(&spec, &res, &err), 0);
+	assert_int_equal(res.status.exit_code, 0);
+	assert_string_equal(res.status.failure,
+			    "saving output to '/dev/full': No space left on device");
+	assert_string_equal(res.tail, "one\ntwo\nthree\n");
+	assert_int_equal(res.stdout_bytes, 10);
+	assert_int_equal(cp_run_classify(CP_STEP_TEST, &res.status, NULL, buf,
+					 sizeof(buf)), CP_OUTCOME_INFRA);
+	assert_string_equal(buf, "infra problem: saving output to '/dev/full': "
+			    "No space left on device");
+	cp_run_result_dispose(&res);
+}
+
 static int count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -697,6 +722,7 @@ int main(void)
 		cmocka_unit_test(children_die_with_culprit),
 		cmocka_unit_test(tail_keeps_last_bytes),
 		cmocka_unit_test(output_files_are_capped),
+		cmocka_unit_test(saving_output_fails),
 		cmocka_unit_test(many_children_no_leaks),
 		cmocka_unit_test(children_inherit_no_descriptors),
 		cmocka_unit_test(escaped_daemon_does_not_hang),
