@@ -6,6 +6,7 @@
 #include "vcs/vcs_internal.h"
 
 #include <ctype.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,39 @@ static size_t trimmed_len(const char *s, size_t len)
 	while (len && isspace((unsigned char)s[len - 1]))
 		len--;
 	return len;
+}
+
+/*
+ * text converted from a commit's "encoding" to UTF-8, as git show does;
+ * NULL when no conversion is needed or possible (git then shows the bytes).
+ */
+char *cp__to_utf8(const char *text, const char *encoding)
+{
+	size_t inleft, outleft, cap;
+	char *in, *out, *res;
+	iconv_t cd;
+
+	if (!text || !encoding || !strcasecmp(encoding, "utf-8") ||
+	    !strcasecmp(encoding, "utf8"))
+		return NULL;
+	cd = iconv_open("UTF-8", encoding);
+	if (cd == (iconv_t)-1)
+		return NULL;
+	inleft = strlen(text);
+	cap = 4 * inleft + 16;
+	res = malloc(cap);
+	in = (char *)text;
+	out = res;
+	outleft = cap - 1;
+	if (!res || iconv(cd, &in, &inleft, &out, &outleft) == (size_t)-1 ||
+	    iconv(cd, NULL, NULL, &out, &outleft) == (size_t)-1) {
+		free(res);
+		res = NULL;
+	} else {
+		*out = '\0';
+	}
+	iconv_close(cd);
+	return res;
 }
 
 char *cp__subject(const char *msg)
@@ -160,6 +194,14 @@ int cp_commit_info_load(struct cp_repo *repo, const struct cp_oid *id,
 	info->message = strdup(msg ? msg : "");
 	if (!info->message || !(info->subject = cp__subject(info->message)))
 		goto nomem;
+	if (git_commit_message_encoding(c)) {
+		char *u = cp__to_utf8(info->subject, git_commit_message_encoding(c));
+
+		if (u) {
+			free(info->subject);
+			info->subject = u;
+		}
+	}
 	info->nparents = git_commit_parentcount(c);
 	if (info->nparents) {
 		info->parents = calloc(info->nparents, sizeof(*info->parents));

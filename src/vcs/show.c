@@ -200,16 +200,15 @@ static void sb_rename(struct sbuf *b, const char *a, const char *bn)
 	}
 }
 
-/* Number of packed objects, as git's repo_approximate_object_count(). */
-static unsigned long packed_object_count(git_repository *repo)
+/* Objects in the pack indexes of one objects directory. */
+static unsigned long count_packs(const char *objects)
 {
-	const char *common = git_repository_commondir(repo);
 	unsigned long count = 0;
 	char path[4096];
 	struct dirent *de;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "%sobjects/pack", common);
+	snprintf(path, sizeof(path), "%s/pack", objects);
 	dir = opendir(path);
 	if (!dir)
 		return 0;
@@ -220,8 +219,7 @@ static unsigned long packed_object_count(git_repository *repo)
 
 		if (n < 4 || strcmp(de->d_name + n - 4, ".idx"))
 			continue;
-		snprintf(path, sizeof(path), "%sobjects/pack/%s", common,
-			 de->d_name);
+		snprintf(path, sizeof(path), "%s/pack/%s", objects, de->d_name);
 		f = fopen(path, "rb");
 		if (!f)
 			continue;
@@ -236,6 +234,37 @@ static unsigned long packed_object_count(git_repository *repo)
 			 (unsigned long)head[off + 2] << 8 | head[off + 3];
 	}
 	closedir(dir);
+	return count;
+}
+
+/*
+ * Packed objects of the repository and its alternates, as git's
+ * repo_approximate_object_count() (which ignores loose objects).
+ */
+static unsigned long packed_object_count(git_repository *repo)
+{
+	const char *common = git_repository_commondir(repo);
+	char objects[4096], line[4200], alt[8400];
+	unsigned long count;
+	FILE *f;
+
+	snprintf(objects, sizeof(objects), "%sobjects", common);
+	count = count_packs(objects);
+	snprintf(line, sizeof(line), "%s/info/alternates", objects);
+	f = fopen(line, "r");
+	if (!f)
+		return count;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!line[0] || line[0] == '#')
+			continue;
+		if (line[0] == '/')
+			snprintf(alt, sizeof(alt), "%s", line);
+		else
+			snprintf(alt, sizeof(alt), "%s/%s", objects, line);
+		count += count_packs(alt);
+	}
+	fclose(f);
 	return count;
 }
 
@@ -423,9 +452,16 @@ static void sb_header_message(struct sbuf *b, git_repository *repo,
 			      git_commit *c, int as_root,
 			      const git_signature *author)
 {
+	const char *enc = git_commit_message_encoding(c);
 	const char *msg = git_commit_message_raw(c);
 	unsigned i, n = as_root ? 0 : git_commit_parentcount(c);
+	char *umsg = cp__to_utf8(msg, enc);
+	char *uname = cp__to_utf8(author->name, enc);
+	char *umail = cp__to_utf8(author->email, enc);
 	int first = 1;
+
+	if (umsg)
+		msg = umsg;
 
 	if (n > 1) {
 		int len = default_abbrev(repo);
@@ -437,7 +473,10 @@ static void sb_header_message(struct sbuf *b, git_repository *repo,
 		}
 		sb_add(b, "\n", 1);
 	}
-	sb_printf(b, "Author: %s <%s>\n", author->name, author->email);
+	sb_printf(b, "Author: %s <%s>\n", uname ? uname : author->name,
+		  umail ? umail : author->email);
+	free(uname);
+	free(umail);
 	sb_puts(b, "Date:   ");
 	sb_date(b, &author->when);
 	sb_puts(b, "\n\n");
@@ -455,6 +494,7 @@ static void sb_header_message(struct sbuf *b, git_repository *repo,
 	}
 	sb_rtrim(b);
 	sb_add(b, "\n", 1);
+	free(umsg);
 }
 
 /* "\nNotes:\n    ..." from refs/notes/commits, as git show adds it. */

@@ -92,7 +92,8 @@ struct cp_commit_info {
 	struct cp_signature author;
 	struct cp_signature committer;
 	char *message;		/* full message, as stored */
-	char *subject;		/* first paragraph on one line, like %s */
+	char *subject;		/* first paragraph on one line, like %s
+				   (in UTF-8, like git shows it) */
 	struct cp_oid *parents;
 	size_t nparents;
 	struct cp_trailer *trailers;

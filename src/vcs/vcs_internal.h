@@ -54,6 +54,13 @@ int cp__repo_is_shallow_boundary(const struct cp_repo *repo,
 /* The first paragraph of a commit message on one line, like git's %s. */
 char *cp__subject(const char *msg);
 
+/*
+ * text converted from a commit's "encoding" header to UTF-8, as git shows
+ * it; NULL when no conversion is needed or possible (git then shows the
+ * bytes as they are).
+ */
+char *cp__to_utf8(const char *text, const char *encoding);
+
 /* The shallow-clone error for boundary commit id. */
 int cp__shallow_error(const struct cp_oid *id, struct cp_error *err);
 

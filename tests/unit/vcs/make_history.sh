@@ -170,6 +170,12 @@ NOADD=1 commit -m "$(printf 'crlf subject\r\n\r\nbody\r\nline\r\n')"
 NOADD=1 commit --cleanup=verbatim -m "$(printf 'bad \377 utf8\there\tand\n\n\377\tx\n   \n\n')" 2>/dev/null
 git rm -q --cached subm
 NOADD=1 commit -m "gitlink removed"
+# a Latin-1 message (git show converts it) and an unknown encoding
+git config i18n.commitEncoding ISO-8859-1
+NOADD=1 commit -m "$(printf 'caf\351 latin-1\n\nna\357ve\tx')"
+git config i18n.commitEncoding no-such-encoding
+NOADD=1 commit -m "$(printf 'x\351y')"
+git config --unset i18n.commitEncoding
 # an unrelated root without files
 git checkout -q --orphan lonely
 git rm -rq --cached .
