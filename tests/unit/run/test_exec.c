@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 
@@ -596,6 +597,36 @@ static void saving_output_fails(void **state)
 	cp_run_result_dispose(&res);
 }
 
+/* Someone else's waitpid() takes the child: no hang, no spin, a failure. */
+static void child_reaped_elsewhere(void **state)
+{
+	char pid_file[512], cmd[1024];
+	struct cp_run_spec spec = { .timeout_ms = 10000 };
+	struct cp_run_pool *pool;
+	struct cp_run_result res;
+	struct cp_error err;
+	struct rusage before, after;
+	pid_t pid;
+
+	(void)state;
+	snprintf(pid_file, sizeof(pid_file), "%s/reaped", tmp);
+	snprintf(cmd, sizeof(cmd), "echo $$ > %s; sleep 0.3", pid_file);
+	spec.shell = cmd;
+	assert_int_equal(cp_run_pool_new(&pool, 1, &err), 0);
+	assert_int_equal(cp_run_start(pool, &spec, NULL, &err), 0);
+	pid = read_pid_file(pid_file, 2000);
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	getrusage(RUSAGE_SELF, &before);
+	assert_int_equal(cp_run_wait(pool, &res, &err), 0);
+	getrusage(RUSAGE_SELF, &after);
+	assert_string_equal(res.status.failure, "the child was reaped elsewhere");
+	/* Waiting did not burn CPU. */
+	assert_true(after.ru_utime.tv_sec - before.ru_utime.tv_sec < 1);
+	cp_run_result_dispose(&res);
+	cp_run_pool_free(pool);
+}
+
 static int count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -723,6 +754,7 @@ int main(void)
 		cmocka_unit_test(tail_keeps_last_bytes),
 		cmocka_unit_test(output_files_are_capped),
 		cmocka_unit_test(saving_output_fails),
+		cmocka_unit_test(child_reaped_elsewhere),
 		cmocka_unit_test(many_children_no_leaks),
 		cmocka_unit_test(children_inherit_no_descriptors),
 		cmocka_unit_test(escaped_daemon_does_not_hang),
