@@ -92,7 +92,29 @@ static int dir_is_empty(const char *path)
 	return empty;
 }
 
-/* Registers a new detached worktree at real_dir (an empty directory). */
+/*
+ * 1 when real_dir's .git file points into this repository's worktrees
+ * folder: a worktree of ours whose registration was pruned (for example by
+ * `git worktree prune` while the directory was unreachable).
+ */
+static int was_ours(const struct cp_repo *repo, const char *real_dir)
+{
+	char path[PATH_MAX + 8], line[PATH_MAX + 16], prefix[PATH_MAX + 32];
+	FILE *f;
+	int ours = 0;
+
+	snprintf(path, sizeof(path), "%s/.git", real_dir);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	snprintf(prefix, sizeof(prefix), "gitdir: %sworktrees/", repo->git_dir);
+	if (fgets(line, sizeof(line), f))
+		ours = !strncmp(line, prefix, strlen(prefix));
+	fclose(f);
+	return ours;
+}
+
+/* Registers a new detached worktree at real_dir (empty, or was_ours()). */
 static int create_worktree(struct cp_repo *repo, const char *real_dir,
 			   struct cp_error *err)
 {
@@ -209,7 +231,7 @@ int cp_worktree_open(struct cp_repo *repo, const char *dir,
 		if (rc)
 			goto out;
 	}
-	if (!dir_is_empty(real)) {
+	if (!dir_is_empty(real) && !was_ours(repo, real)) {
 		rc = cp_error_set(err, CP_ERR_IO,
 				  "'%s' is not empty and is not a culprit worktree of "
 				  "this repository", dir);

@@ -209,6 +209,31 @@ static void worktree_recreated(void **state)
 	cp_repo_free(repo);
 }
 
+/* After `git worktree prune` dropped its registration, it is taken back. */
+static void worktree_reregistered(void **state)
+{
+	struct cp_repo *repo = open_repo("u");
+	struct cp_worktree *wt = NULL;
+	struct cp_error err;
+	char dir[512];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/wt3", fx_dir());
+	assert_int_equal(cp_worktree_open(repo, dir, &wt, &err), 0);
+	checkout_ok(repo, wt, "HEAD", "wt3");
+	cp_worktree_free(wt);
+	assert_int_equal(fx_sh("mv wt3 wt3.away && git -C u worktree prune && "
+			       "mv wt3.away wt3 && echo stray > wt3/stray"), 0);
+	wt = NULL;
+	if (cp_worktree_open(repo, dir, &wt, &err))
+		fail_msg("reopen: %s", err.msg);
+	checkout_ok(repo, wt, "HEAD~2", "wt3");
+	cp_worktree_free(wt);
+	assert_int_equal(cp_worktree_remove(repo, dir, &err), 0);
+	assert_int_equal(fx_sh("test ! -e wt3"), 0);
+	cp_repo_free(repo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +241,7 @@ int main(void)
 		cmocka_unit_test(worktree_in_bare_repo),
 		cmocka_unit_test(worktree_bad_places),
 		cmocka_unit_test(worktree_recreated),
+		cmocka_unit_test(worktree_reregistered),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
