@@ -19,6 +19,7 @@ int cmd_next(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_bisect(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
 
 /* Prints "culprit: <msg>" on stderr and returns the exit code for status. */
 int cli_fail(int status, const char *msg);

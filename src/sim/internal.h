@@ -1,0 +1,80 @@
+/* The simulator's shared state: scenario.c loads it, sim.c runs trials. */
+#ifndef CULPRIT_SIM_INTERNAL_H
+#define CULPRIT_SIM_INTERNAL_H
+
+#include "bisect/graph.h"
+#include "bisect/revwalk.h"
+#include "sim/sim.h"
+#include "vcs/vcs.h"
+
+#define SIM_MAX_BUGS 32
+
+/* A generated history: commit i has id gen_oid(i), parents before it. */
+struct sim_gen {
+	uint32_t n;
+	uint32_t *parent_off;	/* n + 1 */
+	uint32_t *parents;
+	int64_t *dates;
+	struct cp_oid buf[2];
+};
+
+struct sim_bug {
+	char *title;
+	struct cp_oid introduced;
+	struct cp_oid fixed;
+	int has_fixed;
+	double p, p_boot;
+};
+
+struct sim_release {
+	char *name;
+	struct cp_oid commit;
+};
+
+/* What is known about one commit: bug presence, build, signature. */
+struct sim_commit {
+	struct cp_oid id;
+	int used;
+	uint32_t known;		/* bit b: presence of bug b computed */
+	uint32_t present;	/* bit b: bug b present */
+	int sig_known;
+	struct cp_oid sig;	/* the commit whose binary it has */
+};
+
+struct cp_scenario {
+	char *path;
+	struct cp_repo *repo;		/* repo scenarios */
+	struct sim_gen gen;		/* generated scenarios */
+	struct cp_commit_source src;
+	struct cp_oid bad;
+	struct cp_oid *goods;
+	size_t ngoods;
+	struct sim_release *releases;	/* newest first, matching the glob */
+	size_t nreleases;
+	struct sim_bug bugs[SIM_MAX_BUGS];
+	size_t nbugs;
+	size_t target;			/* index into bugs */
+	struct cp_oid *broken;		/* sorted: commits that do not build */
+	size_t nbroken;
+	struct cp_oid *noop;		/* sorted: binary equals the first parent's */
+	size_t nnoop;
+	struct cp_oid expect;
+	int expect_outside;		/* "expect": "none" (not in range) */
+	double build_s, run_s;
+	/* a hash table of commits seen so far */
+	struct sim_commit *commits;
+	size_t cap, used;
+	struct cp_graph graph;		/* bad ^goods, once goods are known */
+	int have_graph;
+};
+
+int sim_commit_get(struct cp_scenario *sc, const struct cp_oid *id,
+		   struct sim_commit **out, struct cp_error *err);
+/* Presence bits of every bug at id. */
+int sim_presence(struct cp_scenario *sc, const struct cp_oid *id, uint32_t *present,
+		 struct cp_error *err);
+int sim_signature(struct cp_scenario *sc, const struct cp_oid *id, struct cp_oid *sig,
+		  struct cp_error *err);
+int sim_is_broken(const struct cp_scenario *sc, const struct cp_oid *id);
+
+#endif

@@ -1,0 +1,808 @@
+/*
+ * Scenario files (docs/sim.md): the history (a repository or a generated
+ * one), the bugs, broken builds and no-op commits, resolved to commit ids;
+ * and what the simulated tester needs to know about a commit (which bugs
+ * it has, which binary it builds), cached per commit.
+ */
+#include "sim/internal.h"
+
+#include "vcs/source.h"
+
+#include <ctype.h>
+#include <fnmatch.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int nomem(struct cp_error *err)
+{
+	return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+}
+
+/* ---- the generated history ---- */
+
+static struct cp_oid gen_oid(uint32_t i)
+{
+	struct cp_oid o;
+
+	memset(&o, 0x5a, sizeof(o));
+	o.id[0] = 0xc0;
+	o.id[1] = 0x11;
+	o.id[2] = (unsigned char)(i >> 24);
+	o.id[3] = (unsigned char)(i >> 16);
+	o.id[4] = (unsigned char)(i >> 8);
+	o.id[5] = (unsigned char)i;
+	return o;
+}
+
+static int64_t gen_index(const struct sim_gen *g, const struct cp_oid *id)
+{
+	struct cp_oid o;
+	uint32_t i;
+
+	if (id->id[0] != 0xc0 || id->id[1] != 0x11)
+		return -1;
+	i = (uint32_t)id->id[2] << 24 | (uint32_t)id->id[3] << 16 |
+	    (uint32_t)id->id[4] << 8 | id->id[5];
+	if (i >= g->n)
+		return -1;
+	o = gen_oid(i);
+	return cp_oid_equal(&o, id) ? (int64_t)i : -1;
+}
+
+static int gen_lookup(void *ctx, const struct cp_oid *id, int64_t *t,
+		      const struct cp_oid **parents, size_t *np, struct cp_error *err)
+{
+	struct sim_gen *g = ctx;
+	int64_t i = gen_index(g, id);
+	uint32_t k, m = 0;
+
+	if (i < 0)
+		return cp_error_set(err, CP_ERR_REPO_CORRUPT, "no such generated commit");
+	*t = g->dates[i];
+	for (k = g->parent_off[i]; k < g->parent_off[i + 1] && m < 2; k++)
+		g->buf[m++] = gen_oid(g->parents[k]);
+	*parents = g->buf;
+	*np = m;
+	return 0;
+}
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static double unit(uint64_t *s)
+{
+	return (splitmix(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/*
+ * A mainline where, at each step, with chance q a topic branch of 1-3
+ * commits forks from one of the last 30 mainline commits and is merged
+ * (q chosen so that about merge_rate of all commits are merges).
+ */
+static int generate(struct sim_gen *g, uint32_t n, double merge_rate, uint64_t seed,
+		    struct cp_error *err)
+{
+	uint32_t *main = NULL, nmain = 0, i = 0, np = 0;
+	double q = merge_rate < 0.33 ? merge_rate / (1 - 2 * merge_rate) : 1;
+	uint64_t s = seed;
+
+	g->n = n;
+	g->parent_off = calloc(n + 1, sizeof(*g->parent_off));
+	g->parents = malloc(2 * (size_t)n * sizeof(*g->parents));
+	g->dates = malloc(n * sizeof(*g->dates));
+	main = malloc(n * sizeof(*main));
+	if (!g->parent_off || !g->parents || !g->dates || !main) {
+		free(main);
+		return nomem(err);
+	}
+#define ADD(...) do {							\
+		uint32_t ps_[] = { __VA_ARGS__ }, k_;			\
+		for (k_ = 0; k_ < sizeof(ps_) / sizeof(ps_[0]); k_++)	\
+			g->parents[np++] = ps_[k_];			\
+		g->dates[i] = 1600000000 + (int64_t)i * 60;		\
+		g->parent_off[++i] = np;				\
+	} while (0)
+	g->dates[0] = 1600000000;
+	g->parent_off[++i] = 0;		/* the root */
+	main[nmain++] = 0;
+	while (i < n) {
+		if (i + 2 < n && unit(&s) < q) {
+			uint32_t back = (uint32_t)(unit(&s) * (nmain < 30 ? nmain : 30));
+			uint32_t fork = main[nmain - 1 - back], len = 1 + (uint32_t)(unit(&s) * 3), k;
+			uint32_t prev = fork;
+
+			if (len > n - i - 1)
+				len = n - i - 1;
+			for (k = 0; k < len; k++) {
+				uint32_t me = i;
+
+				ADD(prev);
+				prev = me;
+			}
+			main[nmain++] = i;
+			ADD(main[nmain - 2], prev);
+		} else {
+			main[nmain++] = i;
+			ADD(main[nmain - 2]);
+		}
+	}
+#undef ADD
+	free(main);
+	return 0;
+}
+
+static void gen_free(struct sim_gen *g)
+{
+	free(g->parent_off);
+	free(g->parents);
+	free(g->dates);
+	memset(g, 0, sizeof(*g));
+}
+
+/* "HEAD", "cN", "merge:K" (K-th merge on the first-parent line from HEAD), each with "~k". */
+static int gen_resolve(const struct sim_gen *g, const char *rev, struct cp_oid *out,
+		       struct cp_error *err)
+{
+	const char *tilde = strchr(rev, '~');
+	size_t blen = tilde ? (size_t)(tilde - rev) : strlen(rev);
+	char base[64], *end;
+	int64_t i = -1;
+	unsigned long k = 0;
+
+	if (blen >= sizeof(base))
+		goto bad;
+	memcpy(base, rev, blen);
+	base[blen] = '\0';
+	if (tilde) {
+		k = strtoul(tilde + 1, &end, 10);
+		if (!tilde[1] || *end)
+			goto bad;
+	}
+	if (!strcmp(base, "HEAD")) {
+		i = g->n - 1;
+	} else if (base[0] == 'c' && isdigit((unsigned char)base[1])) {
+		unsigned long v = strtoul(base + 1, &end, 10);
+
+		if (*end || v >= g->n)
+			goto bad;
+		i = (int64_t)v;
+	} else if (!strncmp(base, "merge:", 6)) {
+		unsigned long want = strtoul(base + 6, &end, 10), seen = 0;
+
+		if (*end || !want)
+			goto bad;
+		for (i = g->n - 1; i >= 0; i = g->parent_off[i + 1] > g->parent_off[i] ?
+					      (int64_t)g->parents[g->parent_off[i]] : -1) {
+			if (g->parent_off[i + 1] - g->parent_off[i] > 1 && ++seen == want)
+				break;
+		}
+		if (i < 0)
+			goto bad;
+	} else if (strlen(base) == CP_OID_HEXSZ && !cp_oid_from_hex(out, base) &&
+		   gen_index(g, out) >= 0) {
+		i = gen_index(g, out);
+	} else {
+		goto bad;
+	}
+	while (k--) {
+		if (g->parent_off[i + 1] == g->parent_off[i])
+			goto bad;
+		i = g->parents[g->parent_off[i]];
+	}
+	*out = gen_oid((uint32_t)i);
+	return 0;
+bad:
+	return cp_error_set(err, CP_ERR_BAD_REV, "unknown revision '%s' in a generated history",
+			    rev);
+}
+
+/* ---- commits seen so far ---- */
+
+static size_t oid_hash(const struct cp_oid *id)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < CP_OID_RAWSZ; i++) {
+		h ^= id->id[i];
+		h *= 1099511628211ull;
+	}
+	return (size_t)h;
+}
+
+int sim_commit_get(struct cp_scenario *sc, const struct cp_oid *id,
+		   struct sim_commit **out, struct cp_error *err)
+{
+	size_t i;
+
+	if ((sc->used + 1) * 2 > sc->cap) {
+		size_t ncap = sc->cap ? sc->cap * 2 : 1024, k;
+		struct sim_commit *nt = calloc(ncap, sizeof(*nt));
+
+		if (!nt)
+			return nomem(err);
+		for (k = 0; k < sc->cap; k++) {
+			if (!sc->commits[k].used)
+				continue;
+			for (i = oid_hash(&sc->commits[k].id) & (ncap - 1); nt[i].used;
+			     i = (i + 1) & (ncap - 1))
+				;
+			nt[i] = sc->commits[k];
+		}
+		free(sc->commits);
+		sc->commits = nt;
+		sc->cap = ncap;
+	}
+	for (i = oid_hash(id) & (sc->cap - 1); sc->commits[i].used; i = (i + 1) & (sc->cap - 1))
+		if (cp_oid_equal(&sc->commits[i].id, id)) {
+			*out = &sc->commits[i];
+			return 0;
+		}
+	sc->commits[i].used = 1;
+	sc->commits[i].id = *id;
+	sc->used++;
+	*out = &sc->commits[i];
+	return 0;
+}
+
+/* Is a an ancestor of c, or c itself? */
+static int is_ancestor(struct cp_scenario *sc, const struct cp_oid *a, const struct cp_oid *c,
+		       int *yes, struct cp_error *err)
+{
+	struct cp_oid *bases = NULL;
+	size_t n = 0, i;
+	int ret;
+
+	*yes = cp_oid_equal(a, c);
+	if (*yes)
+		return 0;
+	if (!sc->repo) {
+		const struct sim_gen *g = &sc->gen;
+		int64_t ia = gen_index(g, a), ic = gen_index(g, c);
+		uint32_t *stack, sp = 0, k;
+		unsigned char *seen;
+
+		if (ia < 0 || ic < 0 || ic < ia)
+			return 0;
+		stack = malloc(g->n * sizeof(*stack));
+		seen = calloc(g->n, 1);
+		if (!stack || !seen) {
+			free(stack);
+			free(seen);
+			return nomem(err);
+		}
+		stack[sp++] = (uint32_t)ic;
+		seen[ic] = 1;
+		while (sp && !*yes) {
+			uint32_t x = stack[--sp];
+
+			for (k = g->parent_off[x]; k < g->parent_off[x + 1]; k++) {
+				uint32_t p = g->parents[k];
+
+				if (p == ia)
+					*yes = 1;
+				if (p > ia && !seen[p]) {
+					seen[p] = 1;
+					stack[sp++] = p;
+				}
+			}
+		}
+		free(stack);
+		free(seen);
+		return 0;
+	}
+	ret = cp_revwalk_merge_bases(&sc->src, c, a, 1, &bases, &n, err);
+	for (i = 0; !ret && i < n; i++)
+		if (cp_oid_equal(&bases[i], a))
+			*yes = 1;
+	free(bases);
+	return ret;
+}
+
+int sim_presence(struct cp_scenario *sc, const struct cp_oid *id, uint32_t *present,
+		 struct cp_error *err)
+{
+	struct sim_commit *c;
+	size_t b;
+	int ret = sim_commit_get(sc, id, &c, err);
+
+	if (ret)
+		return ret;
+	for (b = 0; b < sc->nbugs; b++) {
+		int in = 0, fixed = 0;
+
+		if (c->known >> b & 1)
+			continue;
+		ret = is_ancestor(sc, &sc->bugs[b].introduced, id, &in, err);
+		if (!ret && in && sc->bugs[b].has_fixed)
+			ret = is_ancestor(sc, &sc->bugs[b].fixed, id, &fixed, err);
+		if (ret)
+			return ret;
+		/* the table may have grown: look the commit up again */
+		ret = sim_commit_get(sc, id, &c, err);
+		if (ret)
+			return ret;
+		c->known |= 1u << b;
+		if (in && !fixed)
+			c->present |= 1u << b;
+	}
+	*present = c->present;
+	return 0;
+}
+
+static int in_sorted(const struct cp_oid *set, size_t n, const struct cp_oid *id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = cp_oid_cmp(&set[mid], id);
+
+		if (!c)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int sim_is_broken(const struct cp_scenario *sc, const struct cp_oid *id)
+{
+	return in_sorted(sc->broken, sc->nbroken, id);
+}
+
+int sim_signature(struct cp_scenario *sc, const struct cp_oid *id, struct cp_oid *sig,
+		  struct cp_error *err)
+{
+	struct cp_oid cur = *id;
+	unsigned guard = 0;
+
+	while (in_sorted(sc->noop, sc->nnoop, &cur) && guard++ < 1000000) {
+		const struct cp_oid *parents;
+		size_t np;
+		int64_t t;
+		int ret = sc->src.lookup(sc->src.ctx, &cur, &t, &parents, &np, err);
+
+		if (ret)
+			return ret;
+		if (!np)
+			break;
+		cur = parents[0];
+	}
+	*sig = cur;
+	return 0;
+}
+
+/* ---- loading ---- */
+
+static int resolve(struct cp_scenario *sc, const char *rev, struct cp_oid *out,
+		   struct cp_error *err)
+{
+	if (sc->repo)
+		return cp_repo_resolve(sc->repo, rev, out, err);
+	return gen_resolve(&sc->gen, rev, out, err);
+}
+
+static int push(struct cp_oid **set, size_t *n, const struct cp_oid *id, struct cp_error *err)
+{
+	struct cp_oid *p = realloc(*set, (*n + 1) * sizeof(*p));
+
+	if (!p)
+		return nomem(err);
+	p[(*n)++] = *id;
+	*set = p;
+	return 0;
+}
+
+static int cmp_oid(const void *a, const void *b)
+{
+	return cp_oid_cmp(a, b);
+}
+
+/* A list of revisions or A..B ranges (git's meaning) into a sorted set. */
+static int revision_set(struct cp_scenario *sc, json_t *v, const char *key,
+			struct cp_oid **set, size_t *n, struct cp_error *err)
+{
+	size_t i;
+	json_t *e;
+	int ret = 0;
+
+	if (!json_is_array(v))
+		return cp_error_set(err, CP_ERR_JOB, "scenario field '%s' must be a list", key);
+	json_array_foreach(v, i, e) {
+		const char *s = json_string_value(e), *dots;
+		struct cp_oid a, b;
+
+		if (!s)
+			return cp_error_set(err, CP_ERR_JOB, "scenario field '%s' must list strings", key);
+		dots = strstr(s, "..");
+		if (!dots) {
+			ret = resolve(sc, s, &a, err);
+			if (!ret)
+				ret = push(set, n, &a, err);
+		} else {
+			char left[256];
+			struct cp_graph g = { 0 };
+			uint32_t k;
+
+			if ((size_t)(dots - s) >= sizeof(left))
+				return cp_error_set(err, CP_ERR_JOB, "revision range too long: %s", s);
+			memcpy(left, s, (size_t)(dots - s));
+			left[dots - s] = '\0';
+			ret = resolve(sc, left, &a, err);
+			if (!ret)
+				ret = resolve(sc, dots + 2, &b, err);
+			if (!ret)
+				ret = cp_revwalk_candidates(&sc->src, &b, &a, 1, 0, &g, err);
+			for (k = 0; !ret && k < g.n; k++)
+				ret = push(set, n, &g.oids[k], err);
+			cp_graph_free(&g);
+		}
+		if (ret)
+			return ret;
+	}
+	if (*n)
+		qsort(*set, *n, sizeof(**set), cmp_oid);
+	return 0;
+}
+
+static int get_double(json_t *o, const char *key, double def, double lo, double hi,
+		      double *out, struct cp_error *err)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = def;
+	if (!v)
+		return 0;
+	if (!json_is_number(v) || json_number_value(v) < lo || json_number_value(v) > hi)
+		return cp_error_set(err, CP_ERR_JOB, "scenario field '%s' must be a number from %g to %g",
+				    key, lo, hi);
+	*out = json_number_value(v);
+	return 0;
+}
+
+static int check_keys(json_t *o, const char *what, const char *const *keys,
+		      struct cp_error *err)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(o, key, v) {
+		const char *const *k;
+
+		for (k = keys; *k && strcmp(*k, key); k++)
+			;
+		if (!*k)
+			return cp_error_set(err, CP_ERR_JOB, "unknown %s field '%s'", what, key);
+	}
+	return 0;
+}
+
+static int load_history(struct cp_scenario *sc, json_t *root, struct cp_error *err)
+{
+	json_t *repo = json_object_get(root, "repo"), *gen = json_object_get(root, "generate");
+	static const char *const gen_keys[] = { "commits", "merge_rate", "seed", "tags", NULL };
+
+	if (!!repo == !!gen)
+		return cp_error_set(err, CP_ERR_JOB, "a scenario needs 'repo' or 'generate' (one of them)");
+	if (repo) {
+		const char *p = json_string_value(repo), *slash = strrchr(sc->path, '/');
+		char path[4096];
+
+		if (!p)
+			return cp_error_set(err, CP_ERR_JOB, "scenario field 'repo' must be a string");
+		if (p[0] == '/' || !slash)
+			snprintf(path, sizeof(path), "%s", p);
+		else
+			snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - sc->path), sc->path, p);
+		int ret = cp_repo_open(&sc->repo, path, err);
+
+		if (ret)
+			return ret;
+		cp_repo_commit_source(sc->repo, &sc->src);
+		return 0;
+	}
+	{
+		double commits, rate, seed;
+		int ret;
+
+		if (!json_is_object(gen))
+			return cp_error_set(err, CP_ERR_JOB, "scenario field 'generate' must be an object");
+		ret = check_keys(gen, "generate", gen_keys, err);
+		if (!ret)
+			ret = get_double(gen, "commits", 1000, 2, 1000000, &commits, err);
+		if (!ret)
+			ret = get_double(gen, "merge_rate", 0.25, 0, 0.9, &rate, err);
+		if (!ret)
+			ret = get_double(gen, "seed", 1, 0, 9e15, &seed, err);
+		if (!ret)
+			ret = generate(&sc->gen, (uint32_t)commits, rate, (uint64_t)seed, err);
+		if (ret)
+			return ret;
+		sc->src.ctx = &sc->gen;
+		sc->src.lookup = gen_lookup;
+	}
+	return 0;
+}
+
+static int release_cmp_gen(const void *a, const void *b)
+{
+	const struct sim_release *x = a, *y = b;
+
+	return cp_oid_cmp(&y->commit, &x->commit);	/* gen ids grow with the index */
+}
+
+static int load_releases(struct cp_scenario *sc, json_t *root, struct cp_error *err)
+{
+	json_t *glob = json_object_get(root, "release_tags");
+	const char *pattern = "v*";
+	size_t i;
+	int ret = 0;
+
+	if (glob && !json_is_string(glob))
+		return cp_error_set(err, CP_ERR_JOB, "scenario field 'release_tags' must be a glob");
+	if (glob)
+		pattern = json_string_value(glob);
+	if (sc->repo) {
+		struct cp_release *rel = NULL;
+		size_t n = 0;
+
+		ret = cp_repo_release_tags(sc->repo, &sc->bad, &rel, &n, err);
+		if (ret)
+			return ret;
+		sc->releases = calloc(n ? n : 1, sizeof(*sc->releases));
+		for (i = 0; sc->releases && i < n; i++) {
+			if (fnmatch(pattern, rel[i].name, 0) || cp_oid_equal(&rel[i].commit, &sc->bad))
+				continue;
+			sc->releases[sc->nreleases].name = strdup(rel[i].name);
+			sc->releases[sc->nreleases].commit = rel[i].commit;
+			if (!sc->releases[sc->nreleases++].name)
+				ret = nomem(err);
+		}
+		if (!sc->releases)
+			ret = nomem(err);
+		cp_releases_free(rel, n);
+		return ret;
+	}
+	{
+		json_t *tags = json_object_get(json_object_get(root, "generate"), "tags"), *v;
+		const char *name;
+
+		if (!tags)
+			return 0;
+		if (!json_is_object(tags))
+			return cp_error_set(err, CP_ERR_JOB, "generate field 'tags' must map names to revisions");
+		sc->releases = calloc(json_object_size(tags) + 1, sizeof(*sc->releases));
+		if (!sc->releases)
+			return nomem(err);
+		json_object_foreach(tags, name, v) {
+			struct cp_oid id;
+			int anc = 0;
+
+			if (!json_is_string(v))
+				return cp_error_set(err, CP_ERR_JOB, "tag '%s' must name a revision", name);
+			ret = resolve(sc, json_string_value(v), &id, err);
+			if (!ret)
+				ret = is_ancestor(sc, &id, &sc->bad, &anc, err);
+			if (ret)
+				return ret;
+			if (fnmatch(pattern, name, 0) || !anc || cp_oid_equal(&id, &sc->bad))
+				continue;
+			sc->releases[sc->nreleases].name = strdup(name);
+			sc->releases[sc->nreleases].commit = id;
+			if (!sc->releases[sc->nreleases++].name)
+				return nomem(err);
+		}
+		qsort(sc->releases, sc->nreleases, sizeof(*sc->releases), release_cmp_gen);
+	}
+	return 0;
+}
+
+static int load_bugs(struct cp_scenario *sc, json_t *root, struct cp_error *err)
+{
+	static const char *const bug_keys[] = { "title", "introduced", "fixed", "p", "p_boot", NULL };
+	json_t *bugs = json_object_get(root, "bugs"), *b, *target = json_object_get(root, "target");
+	size_t i;
+	int ret;
+
+	if (!json_is_array(bugs) || !json_array_size(bugs))
+		return cp_error_set(err, CP_ERR_JOB, "a scenario needs 'bugs', a non-empty list");
+	if (json_array_size(bugs) > SIM_MAX_BUGS)
+		return cp_error_set(err, CP_ERR_JOB, "at most %d bugs", SIM_MAX_BUGS);
+	json_array_foreach(bugs, i, b) {
+		struct sim_bug *bug = &sc->bugs[i];
+		const char *title = json_string_value(json_object_get(b, "title"));
+		const char *intro = json_string_value(json_object_get(b, "introduced"));
+		json_t *fixed = json_object_get(b, "fixed");
+
+		if (!json_is_object(b))
+			return cp_error_set(err, CP_ERR_JOB, "bugs[%zu] must be an object", i);
+		ret = check_keys(b, "bug", bug_keys, err);
+		if (ret)
+			return ret;
+		if (!title || !intro)
+			return cp_error_set(err, CP_ERR_JOB, "bugs[%zu] needs 'title' and 'introduced'", i);
+		bug->title = strdup(title);
+		sc->nbugs++;
+		if (!bug->title)
+			return nomem(err);
+		ret = resolve(sc, intro, &bug->introduced, err);
+		if (!ret && fixed) {
+			if (!json_is_string(fixed))
+				return cp_error_set(err, CP_ERR_JOB, "bugs[%zu].fixed must be a revision", i);
+			bug->has_fixed = 1;
+			ret = resolve(sc, json_string_value(fixed), &bug->fixed, err);
+		}
+		if (!ret)
+			ret = get_double(b, "p", 1, 0, 1, &bug->p, err);
+		if (!ret)
+			ret = get_double(b, "p_boot", 0, 0, 1, &bug->p_boot, err);
+		if (ret)
+			return cp_error_prefix(err, "bugs[%zu]", i);
+	}
+	sc->target = 0;
+	if (target) {
+		if (!json_is_string(target))
+			return cp_error_set(err, CP_ERR_JOB, "scenario field 'target' must be a title");
+		for (i = 0; i < sc->nbugs && strcmp(sc->bugs[i].title, json_string_value(target)); i++)
+			;
+		if (i == sc->nbugs)
+			return cp_error_set(err, CP_ERR_JOB, "target '%s' is not among the bugs",
+					    json_string_value(target));
+		sc->target = i;
+	}
+	return 0;
+}
+
+static int load(struct cp_scenario *sc, json_t *root, struct cp_error *err)
+{
+	static const char *const keys[] = { "name", "description", "repo", "generate", "bad",
+		"good", "release_tags", "bugs", "target", "build_fails", "same_binary",
+		"cost", "expect", NULL };
+	json_t *v;
+	const char *bad;
+	int ret;
+
+	if (!json_is_object(root))
+		return cp_error_set(err, CP_ERR_JOB, "a scenario must be a JSON object");
+	ret = check_keys(root, "scenario", keys, err);
+	if (!ret)
+		ret = load_history(sc, root, err);
+	if (ret)
+		return ret;
+	v = json_object_get(root, "bad");
+	if (v && !json_is_string(v))
+		return cp_error_set(err, CP_ERR_JOB, "scenario field 'bad' must be a revision");
+	bad = v ? json_string_value(v) : "HEAD";
+	ret = resolve(sc, bad, &sc->bad, err);
+	if (ret)
+		return ret;
+	v = json_object_get(root, "good");
+	if (v) {
+		json_t *one = json_is_string(v) ? json_pack("[O]", v) : json_incref(v);
+
+		if (!one)
+			return nomem(err);
+		ret = revision_set(sc, one, "good", &sc->goods, &sc->ngoods, err);
+		json_decref(one);
+		if (ret)
+			return ret;
+	}
+	ret = load_bugs(sc, root, err);
+	if (!ret && (v = json_object_get(root, "build_fails")))
+		ret = revision_set(sc, v, "build_fails", &sc->broken, &sc->nbroken, err);
+	if (!ret && (v = json_object_get(root, "same_binary")))
+		ret = revision_set(sc, v, "same_binary", &sc->noop, &sc->nnoop, err);
+	if (ret)
+		return ret;
+	v = json_object_get(root, "cost");
+	sc->build_s = 600;
+	sc->run_s = 60;
+	if (v) {
+		static const char *const cost_keys[] = { "build_s", "run_s", NULL };
+
+		if (!json_is_object(v))
+			return cp_error_set(err, CP_ERR_JOB, "scenario field 'cost' must be an object");
+		ret = check_keys(v, "cost", cost_keys, err);
+		if (!ret)
+			ret = get_double(v, "build_s", 600, 0, 1e7, &sc->build_s, err);
+		if (!ret)
+			ret = get_double(v, "run_s", 60, 0, 1e7, &sc->run_s, err);
+		if (ret)
+			return ret;
+	}
+	v = json_object_get(root, "expect");
+	sc->expect = sc->bugs[sc->target].introduced;
+	if (v) {
+		if (!json_is_string(v))
+			return cp_error_set(err, CP_ERR_JOB, "scenario field 'expect' must be a revision or \"none\"");
+		if (!strcmp(json_string_value(v), "none"))
+			sc->expect_outside = 1;
+		else
+			ret = resolve(sc, json_string_value(v), &sc->expect, err);
+		if (ret)
+			return ret;
+	}
+	ret = load_releases(sc, root, err);
+	if (ret)
+		return ret;
+	if (!sc->ngoods && !sc->nreleases)
+		return cp_error_set(err, CP_ERR_JOB,
+				    "no 'good' and no release tag before 'bad' matches 'release_tags'");
+	if (sc->ngoods) {
+		ret = cp_revwalk_candidates(&sc->src, &sc->bad, sc->goods, sc->ngoods, 0,
+					    &sc->graph, err);
+		if (ret)
+			return ret;
+		sc->have_graph = 1;
+		if (!sc->graph.n)
+			return cp_error_set(err, CP_ERR_RANGE, "empty range: 'bad' is reachable from 'good'");
+	}
+	return 0;
+}
+
+int cp_scenario_load(const char *path, struct cp_scenario **out, struct cp_error *err)
+{
+	struct cp_scenario *sc;
+	json_error_t jerr;
+	json_t *root;
+	int ret;
+
+	*out = NULL;
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return cp_error_set(err, CP_ERR_JOB, "%s:%d: %s", path, jerr.line, jerr.text);
+	sc = calloc(1, sizeof(*sc));
+	if (!sc) {
+		json_decref(root);
+		return nomem(err);
+	}
+	sc->path = strdup(path);
+	ret = sc->path ? load(sc, root, err) : nomem(err);
+	json_decref(root);
+	if (ret) {
+		cp_error_prefix(err, "%s", path);
+		cp_scenario_free(sc);
+		return ret;
+	}
+	*out = sc;
+	return 0;
+}
+
+void cp_scenario_free(struct cp_scenario *sc)
+{
+	size_t i;
+
+	if (!sc)
+		return;
+	for (i = 0; i < sc->nbugs; i++)
+		free(sc->bugs[i].title);
+	for (i = 0; i < sc->nreleases; i++)
+		free(sc->releases[i].name);
+	free(sc->releases);
+	free(sc->goods);
+	free(sc->broken);
+	free(sc->noop);
+	free(sc->commits);
+	if (sc->have_graph)
+		cp_graph_free(&sc->graph);
+	gen_free(&sc->gen);
+	cp_repo_free(sc->repo);
+	free(sc->path);
+	free(sc);
+}
+
+size_t cp_scenario_range(const struct cp_scenario *sc)
+{
+	return sc->have_graph ? sc->graph.n : 0;
+}
