@@ -61,6 +61,7 @@ struct cp_run_pool {
 	struct pollfd *pfds;
 	int wake[2];
 	volatile sig_atomic_t cancel;
+	bool use_pidfd;		/* else poll waitid() every NO_PIDFD_TICK_MS */
 	struct cp_watchdog watchdog;
 	char buf[READ_CHUNK];
 };
@@ -112,6 +113,8 @@ int cp_run_pool_new(struct cp_run_pool **out, unsigned max_jobs,
 	pool->watchdog.fd = -1;
 	pool->max = max_jobs;
 	pool->next_id = 1;
+	/* For tests of the fallback for kernels without pidfds (< 5.3). */
+	pool->use_pidfd = !getenv("CULPRIT_NO_PIDFD");
 	pool->slots = calloc(max_jobs, sizeof(*pool->slots));
 	pool->pfds = calloc(1 + 3 * (size_t)max_jobs, sizeof(*pool->pfds));
 	if (!pool->slots || !pool->pfds) {
@@ -165,12 +168,6 @@ bool cp_run_pool_cancelled(const struct cp_run_pool *pool)
 	return pool && pool->cancel;
 }
 
-static int open_pidfd(pid_t pid)
-{
-	int fd = pidfd_open(pid, 0);
-
-	return fd;	/* -1: fall back to polling waitid() */
-}
 
 /*
  * Signals the child's process group, and the child itself in case it left
@@ -231,7 +228,8 @@ int cp_run_start(struct cp_run_pool *pool, const struct cp_run_spec *spec,
 	s->out_r = out_pipe[0];
 	s->err_r = err_pipe[0];
 	s->pid = pid;
-	s->pidfd = open_pidfd(pid);
+	/* -1 (no pidfds here): the wait loop polls waitid() instead. */
+	s->pidfd = pool->use_pidfd ? pidfd_open(pid, 0) : -1;
 	s->id = pool->next_id++;
 	s->state = SLOT_RUNNING;
 	s->grace_ns = (spec->grace_ms ? spec->grace_ms :

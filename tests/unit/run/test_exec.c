@@ -420,6 +420,35 @@ static void per_child_timeouts(void **state)
 	cp_run_pool_free(pool);
 }
 
+/* Without pidfds (old kernels) the pool polls; results are the same. */
+static void works_without_pidfds(void **state)
+{
+	struct cp_run_spec fast = { .shell = "sleep 0.2; echo fast; exit 3" };
+	struct cp_run_spec slow = { .shell = "trap '' TERM; sleep 987",
+				    .timeout_ms = 300, .grace_ms = 200 };
+	struct cp_run_pool *pool;
+	struct cp_run_result res;
+	struct cp_error err;
+
+	(void)state;
+	setenv("CULPRIT_NO_PIDFD", "1", 1);
+	assert_int_equal(cp_run_pool_new(&pool, 2, &err), 0);
+	unsetenv("CULPRIT_NO_PIDFD");
+	assert_int_equal(cp_run_start(pool, &slow, NULL, &err), 0);
+	assert_int_equal(cp_run_start(pool, &fast, NULL, &err), 0);
+	assert_int_equal(cp_run_wait(pool, &res, &err), 0);
+	assert_int_equal(res.status.exit_code, 3);
+	assert_string_equal(res.tail, "fast\n");
+	cp_run_result_dispose(&res);
+	assert_int_equal(cp_run_wait(pool, &res, &err), 0);
+	assert_true(res.status.timed_out);
+	assert_int_equal(res.status.signal, SIGKILL);
+	assert_true(group_gone_within(res.pid, 2000));
+	cp_run_result_dispose(&res);
+	cp_run_pool_free(pool);
+	assert_no_children();
+}
+
 static struct cp_run_pool *alarm_pool;
 
 static void on_alarm(int sig)
@@ -748,6 +777,7 @@ int main(void)
 		cmocka_unit_test(background_children_do_not_leak),
 		cmocka_unit_test(parallel_out_of_order),
 		cmocka_unit_test(per_child_timeouts),
+		cmocka_unit_test(works_without_pidfds),
 		cmocka_unit_test(cancel_from_signal_handler),
 		cmocka_unit_test(free_kills_running_children),
 		cmocka_unit_test(children_die_with_culprit),
