@@ -45,6 +45,13 @@
  * after the leader exits).  Not thread-safe: one thread drives a pool, and
  * it should be a long-lived one, since PR_SET_PDEATHSIG fires when the
  * thread that started the child exits.
+ *
+ * Where things live: spawn.c starts one child (group, death signal,
+ * environment, exec errors); pool.c is the wait loop (poll, timeouts,
+ * reaping, cancel); output.c saves a child's output and feeds tail.c, the
+ * bounded ring buffer; watchdog.c is the SIGKILL safety net; classify.c
+ * judges finished runs.  The journal (journal.h) and the output directory
+ * lock (dirlock.h) live beside them.
  */
 #ifndef CULPRIT_RUN_EXEC_H
 #define CULPRIT_RUN_EXEC_H
