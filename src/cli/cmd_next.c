@@ -76,19 +76,18 @@ static int parse_args(int argc, char **argv, struct next_args *a)
 		case 'f': a->first_parent = 1; break;
 		case 'h': next_usage(stdout); return 1;
 		default:
-			fprintf(stderr, "culprit next: unknown or incomplete option '%s'\n",
+			fprintf(stderr, "culprit: next: unknown or incomplete option '%s' (see culprit next --help)\n",
 				argv[optind - 1]);
-			next_usage(stderr);
 			return CP_ERR_USAGE;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "culprit next: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, "culprit: next: unexpected argument '%s' (see culprit next --help)\n",
+			argv[optind]);
 		return CP_ERR_USAGE;
 	}
 	if (!a->repo || !a->bad) {
-		fprintf(stderr, "culprit next: --repo and --bad are required\n");
-		next_usage(stderr);
+		fprintf(stderr, "culprit: next: --repo and --bad are required (see culprit next --help)\n");
 		return CP_ERR_USAGE;
 	}
 	return 0;
@@ -204,7 +203,7 @@ static int run_next(const struct next_args *a, struct cp_error *err)
 	cp_repo_commit_source(repo, &src);
 	ret = cp_repo_resolve(repo, a->bad, &st.bad, err);
 	if (ret)
-		goto out;
+		goto shallow_hint;
 	goods = malloc((a->ngoods ? a->ngoods : 1) * sizeof(*goods));
 	if (!goods) {
 		ret = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
@@ -213,7 +212,7 @@ static int run_next(const struct next_args *a, struct cp_error *err)
 	for (i = 0; i < a->ngoods; i++) {
 		ret = cp_repo_resolve(repo, a->goods[i], &goods[i], err);
 		if (ret)
-			goto out;
+			goto shallow_hint;
 	}
 	for (i = 0; i < a->nskips; i++) {
 		ret = resolve_skip(repo, &src, a->skips[i], &skips, &nskips, err);
@@ -268,6 +267,11 @@ static int run_next(const struct next_args *a, struct cp_error *err)
 		       step.steps, step.steps == 1 ? "" : "s");
 		ret = print_commit_line(repo, &step.commit, err);
 		break;
+	}
+shallow_hint:
+	if (ret == CP_ERR_BAD_REV && cp_repo_is_shallow(repo)) {
+		cp_error_prefix(err, "shallow clone, history may be cut off (git fetch --unshallow)");
+		err->code = ret = CP_ERR_REPO_CORRUPT;
 	}
 out:
 	free(show);
