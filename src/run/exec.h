@@ -84,8 +84,11 @@ struct cp_run_spec {
 	 * override culprit's environment (e.g. CULPRIT_WORKTREE). */
 	const char *const *env;
 	/* Files receiving stdout and stderr (created or truncated); NULL
-	 * discards the stream (it still feeds the tail).  The same path for
-	 * both gives one file with both streams interleaved. */
+	 * discards the stream (it still feeds the tail).  The same file for
+	 * both works like 2>&1: one pipe, the child's exact order in the file
+	 * and the tail, and all bytes counted as stdout_bytes.  Otherwise the
+	 * tail interleaves the streams as culprit reads them, so lines written
+	 * close together on different streams may swap. */
 	const char *stdout_path;
 	const char *stderr_path;
 	/* Wall-clock limit in milliseconds; 0 means none. */
@@ -120,7 +123,7 @@ struct cp_run_result {
 	struct cp_run_status status;
 	uint64_t duration_ns;	/* start to exit, monotonic clock */
 	uint64_t stdout_bytes;	/* all bytes seen, not just the tail */
-	uint64_t stderr_bytes;
+	uint64_t stderr_bytes;	/* 0 when both streams shared a file */
 	char *tail;		/* last tail_max bytes of stdout+stderr */
 	size_t tail_len;
 	bool tail_truncated;	/* older output was dropped from the tail */

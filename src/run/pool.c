@@ -194,6 +194,7 @@ int cp_run_start(struct cp_run_pool *pool, const struct cp_run_spec *spec,
 {
 	struct slot *s = NULL;
 	int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
+	bool merged;
 	unsigned i;
 	pid_t pid;
 	int ret;
@@ -211,20 +212,27 @@ int cp_run_start(struct cp_run_pool *pool, const struct cp_run_spec *spec,
 	ret = cp_output__open(&s->output, spec, err);
 	if (ret)
 		goto fail;
-	if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
+	/* Both streams to one file: one pipe, so the file keeps the child's
+	 * order, as 2>&1 would. */
+	merged = s->output.out_file >= 0 &&
+		 s->output.out_file == s->output.err_file;
+	if (pipe2(out_pipe, O_CLOEXEC) < 0 ||
+	    (!merged && pipe2(err_pipe, O_CLOEXEC) < 0)) {
 		ret = cp_error_set(err, CP_ERR_CHILD, "pipe: %s",
 				   strerror(errno));
 		goto fail;
 	}
 	s->start_ns = cp_run__now_ns();
-	ret = cp_run__spawn(spec, out_pipe[1], err_pipe[1], &pool->watchdog,
+	ret = cp_run__spawn(spec, out_pipe[1],
+			    merged ? out_pipe[1] : err_pipe[1], &pool->watchdog,
 			    &pid, err);
 	if (ret)
 		goto fail;
 	close_fd(&out_pipe[1]);
 	close_fd(&err_pipe[1]);
 	fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
-	fcntl(err_pipe[0], F_SETFL, O_NONBLOCK);
+	if (err_pipe[0] >= 0)
+		fcntl(err_pipe[0], F_SETFL, O_NONBLOCK);
 	s->out_r = out_pipe[0];
 	s->err_r = err_pipe[0];
 	s->pid = pid;
