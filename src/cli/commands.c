@@ -8,5 +8,7 @@ const struct cli_command cli_commands[] = {
 	{ "next", cmd_next, "print the commit git bisect would test next" },
 	{ "sim", cmd_sim, "bisect a simulated scenario with a policy, many times" },
 	{ "report", cmd_report, "parse a console log or sanitizer output into a crash report" },
+	{ "recipients", cmd_recipients, "print the To: and Cc: lines for a culprit commit" },
+	{ "maintainers", cmd_maintainers, "print the MAINTAINERS sections matching files" },
 	{ NULL, NULL, NULL },
 };
