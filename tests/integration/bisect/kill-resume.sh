@@ -77,6 +77,24 @@ PY
 	bisections=$((bisections + 1))
 done
 echo "$kills kills over $bisections bisections"
+
+# SIGINT and SIGTERM stop every child and leave a resumable journal
+for sig in INT TERM; do
+	out=$TMP/sig-$sig
+	"$CULPRIT" bisect "${args[@]}" --runs 6 --out "$out" >/dev/null 2>"$TMP/sig.err" &
+	pid=$!
+	sleep 1.5
+	kill -$sig "$pid"
+	wait "$pid"
+	check "SIG$sig: exit status 14 (interrupted)" 14 $?
+	grep -q -- "--resume" "$TMP/sig.err" && pass "SIG$sig: says how to resume" ||
+		fail "SIG$sig: says how to resume"
+	sleep 0.3
+	if pgrep -f "$TMP/repro.sh" >/dev/null; then fail "SIG$sig: no child left"; else
+		pass "SIG$sig: no child left"; fi
+	"$CULPRIT" bisect --resume "$out" >/dev/null 2>&1
+	check "SIG$sig: resumed to the same culprit" "$want" "$(grep '^first bad commit:' "$out/log" | tail -1)"
+done
 check "every resumed bisection finds the same culprit" 0 "$bad_results"
 check "no run recorded twice" 0 "$dup"
 sleep 0.5
