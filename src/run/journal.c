@@ -221,6 +221,35 @@ static int load_or_create(struct cp_journal *j, const char *dir,
 	return 0;
 }
 
+/* mkdir -p */
+static int make_dirs(const char *dir, struct cp_error *err)
+{
+	char *path, *p, c;
+	int ret = 0;
+
+	if (!*dir)
+		return cp_error_set(err, CP_ERR_USAGE, "empty output directory");
+	path = strdup(dir);
+	if (!path)
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	for (p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			ret = cp_error_set(err, CP_ERR_IO, "cannot create '%s': %s",
+					   path, strerror(errno));
+			break;
+		}
+		*p = c;
+		if (!c)
+			break;
+	}
+	free(path);
+	return ret;
+}
+
 int cp_journal_open(struct cp_journal **out, const char *dir, json_t *header,
 		    struct cp_error *err)
 {
@@ -228,9 +257,9 @@ int cp_journal_open(struct cp_journal **out, const char *dir, json_t *header,
 	int ret;
 
 	*out = NULL;
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return cp_error_set(err, CP_ERR_IO, "cannot create '%s': %s", dir,
-				    strerror(errno));
+	ret = make_dirs(dir, err);
+	if (ret)
+		return ret;
 	j = calloc(1, sizeof(*j));
 	if (!j)
 		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");

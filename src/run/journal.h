@@ -46,7 +46,8 @@
 struct cp_journal;
 
 /*
- * Locks dir (creating it when missing) and opens its journal.  header (an
+ * Locks dir (creating it and its parents when missing) and opens its
+ * journal.  header (an
  * object, borrowed; NULL means {}) is written when the journal is new.
  * Errors: CP_ERR_LOCKED (another culprit holds dir), CP_ERR_IO, CP_ERR_INPUT
  * (not a culprit journal, a newer format, a corrupt line), CP_ERR_NOMEM.

@@ -24,7 +24,7 @@ static int setup(void **state)
 	if (!tmp)
 		return -1;
 	/* The output directory does not exist yet: open creates it. */
-	snprintf(out, sizeof(out), "%s/out%d", tmp, n++);
+	snprintf(out, sizeof(out), "%s/deep/out%d", tmp, n++);
 	snprintf(journal_path, sizeof(journal_path), "%s/%s", out,
 		 CP_JOURNAL_FILE);
 	return 0;
@@ -72,8 +72,12 @@ static void append_raw(const char *text)
 
 static void write_raw(const char *text)
 {
+	char dir[600];
 	int fd;
 
+	mkdir(tmp, 0755);
+	snprintf(dir, sizeof(dir), "%s/deep", tmp);
+	mkdir(dir, 0755);
 	mkdir(out, 0755);
 	fd = open(journal_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	assert_true(fd >= 0);
@@ -204,6 +208,8 @@ static void corrupt_journals_are_refused(void **state)
 	write_raw("{\"journal\":\"culprit\",\"format\":2,\"header\":{}}\n");
 	assert_int_equal(cp_journal_open(&j, out, NULL, &err), CP_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "format 2"));
+
+	assert_int_equal(cp_journal_open(&j, "", NULL, &err), CP_ERR_USAGE);
 
 	/* A refused journal leaves the directory unlocked. */
 	write_raw("");
