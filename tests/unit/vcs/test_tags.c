@@ -35,7 +35,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void check_from(struct cp_repo *repo, const char *rev)
+static void check_from(struct cp_repo *repo, const char *dir, const char *rev)
 {
 	struct cp_release *rel = NULL;
 	struct cp_error err;
@@ -44,10 +44,10 @@ static void check_from(struct cp_repo *repo, const char *rev)
 	size_t n = 0, i, len = 0;
 
 	assert_int_equal(cp_repo_resolve(repo, rev, &from, &err), 0);
-	want = fx_out("cd t && git tag --merged %s | "
+	want = fx_out("cd %s && git tag --merged %s | "
 		      "grep -E '^v[0-9]+\\.[0-9]+(\\.[0-9]+)?$' | sort -V -r | "
 		      "while read t; do echo \"$t $(git rev-parse $t^{commit})\"; done",
-		      rev);
+		      dir, rev);
 	assert_non_null(want);
 	if (cp_repo_release_tags(repo, &from, &rel, &n, &err))
 		fail_msg("release tags: %s", err.msg);
@@ -74,10 +74,10 @@ static void tags_like_git(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/t", fx_dir());
 	assert_int_equal(cp_repo_open(&repo, path, &err), 0);
-	check_from(repo, "main");
-	check_from(repo, "main~2");
-	check_from(repo, "side");
-	check_from(repo, "v1.0");
+	check_from(repo, "t", "main");
+	check_from(repo, "t", "main~2");
+	check_from(repo, "t", "side");
+	check_from(repo, "t", "v1.0");
 	/* fields */
 	assert_int_equal(cp_repo_resolve(repo, "main", &from, &err), 0);
 	assert_int_equal(cp_repo_release_tags(repo, &from, &rel, &n, &err), 0);
@@ -87,6 +87,45 @@ static void tags_like_git(void **state)
 	assert_int_equal(rel[0].minor, 0);
 	assert_int_equal(rel[0].patch, 0);
 	cp_releases_free(rel, n);
+	cp_repo_free(repo);
+}
+
+/* Many tags on a history with branches and merges, and a shallow clone. */
+static void tags_on_merges_and_shallow(void **state)
+{
+	struct cp_repo *repo = NULL;
+	struct cp_error err;
+	char path[512];
+
+	(void)state;
+	assert_int_equal(fx_sh(
+		"git init -q m && cd m && RANDOM=5 && git commit -q --allow-empty -m c0 && "
+		"for b in 0 1 2 3; do git branch b$b; done && "
+		"for i in $(seq 1 80); do "
+		"  case $((RANDOM %% 6)) in "
+		"  0) git checkout -q -B b$((RANDOM %% 4)) 2>/dev/null ;; "
+		"  1) git checkout -q main ;; "
+		"  2) git merge -q --no-edit b$((RANDOM %% 4)) >/dev/null 2>&1 || "
+		"     git merge --abort 2>/dev/null ;; "
+		"  esac; "
+		"  git commit -q --allow-empty -m c$i; "
+		"  case $((RANDOM %% 3)) in "
+		"  0) git tag v$((RANDOM %% 3)).$i ;; "
+		"  1) git tag -a -m t v$((RANDOM %% 3)).$((RANDOM %% 5)).$i ;; "
+		"  esac; "
+		"done && git checkout -q main && "
+		"git clone -q --depth 4 file://$PWD ../ms"), 0);
+	snprintf(path, sizeof(path), "%s/m", fx_dir());
+	assert_int_equal(cp_repo_open(&repo, path, &err), 0);
+	check_from(repo, "m", "main");
+	check_from(repo, "m", "b0");
+	check_from(repo, "m", "b1");
+	check_from(repo, "m", "main~5");
+	cp_repo_free(repo);
+	snprintf(path, sizeof(path), "%s/ms", fx_dir());
+	assert_int_equal(cp_repo_open(&repo, path, &err), 0);
+	assert_int_equal(cp_repo_is_shallow(repo), 1);
+	check_from(repo, "ms", "HEAD");
 	cp_repo_free(repo);
 }
 
@@ -114,6 +153,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tags_like_git),
+		cmocka_unit_test(tags_on_merges_and_shallow),
 		cmocka_unit_test(no_tags),
 	};
 
