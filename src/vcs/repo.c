@@ -314,6 +314,10 @@ static int resolve_error(struct cp_repo *repo, const char *rev, int gitcode,
 	     klass == GIT_ERROR_OBJECT || klass == GIT_ERROR_OS))
 		return cp_error_set(err, CP_ERR_REPO_CORRUPT,
 				    "cannot read '%s': %s", rev, cp__git_msg());
+	if (git_repository_is_empty(repo->git) == 1)
+		return cp_error_set(err, CP_ERR_BAD_REV,
+				    "unknown revision '%s' (the repository has no "
+				    "commits)", rev);
 	return cp_error_set(err, CP_ERR_BAD_REV, "unknown revision '%s'", rev);
 }
 

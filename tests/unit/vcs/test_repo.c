@@ -193,6 +193,19 @@ static void resolve_bad(void **state)
 	cp_repo_free(repo);
 }
 
+static void resolve_in_empty_repo(void **state)
+{
+	struct cp_repo *repo;
+
+	(void)state;
+	assert_int_equal(fx_sh("git init -q empty"), 0);
+	repo = open_ok("empty");
+	expect_resolve_fails(repo, "HEAD", CP_ERR_BAD_REV,
+			     "unknown revision 'HEAD' (the repository has no commits)");
+	expect_resolve_fails(repo, "main", CP_ERR_BAD_REV, "unknown revision 'main'");
+	cp_repo_free(repo);
+}
+
 static void resolve_tag_of_tree(void **state)
 {
 	struct cp_repo *repo;
@@ -401,6 +414,7 @@ int main(void)
 		cmocka_unit_test(open_not_repo),
 		cmocka_unit_test(resolve_like_git),
 		cmocka_unit_test(resolve_bad),
+		cmocka_unit_test(resolve_in_empty_repo),
 		cmocka_unit_test(resolve_tag_of_tree),
 		cmocka_unit_test(resolve_ambiguous),
 		cmocka_unit_test(parents_like_git),
