@@ -28,7 +28,10 @@ struct cp_repo;
 int cp_repo_open(struct cp_repo **out, const char *path, struct cp_error *err);
 void cp_repo_free(struct cp_repo *repo);
 
-/* The directory holding the repository's objects and refs (".git"). */
+/*
+ * The directory holding the repository's objects and refs (".git", or the
+ * common directory when path is a linked worktree), ending with '/'.
+ */
 const char *cp_repo_git_dir(const struct cp_repo *repo);
 /* The work tree of the user's checkout, or NULL for a bare repository. */
 const char *cp_repo_workdir(const struct cp_repo *repo);
@@ -106,6 +109,14 @@ struct cp_commit_info {
 
 #define CP_COMMIT_FILES 1u	/* also compute changed files and diffstat */
 
+/*
+ * Loads one commit.  Changed files are those `git show` lists: against the
+ * first parent (the empty tree for a root or a shallow boundary), renames
+ * detected as git does, a file is binary when a NUL is in its first 8000
+ * bytes (its insertions and deletions are then 0).  CP_ERR_REPO_CORRUPT
+ * when an object is missing or unreadable.  Free with cp_commit_info_free().
+ */
+
 int cp_commit_info_load(struct cp_repo *repo, const struct cp_oid *id,
 			unsigned flags, struct cp_commit_info **out,
 			struct cp_error *err);
@@ -141,20 +152,31 @@ void cp_releases_free(struct cp_release *releases, size_t count);
 
 /*
  * A dedicated work tree for building commits: a linked git worktree at dir,
- * detached, owned by culprit.  The user's own checkout (HEAD, index, files)
- * is never touched.  Reopening an existing culprit worktree reuses it.
+ * detached, owned by culprit (registered as <git dir>/worktrees/culprit-*,
+ * no branch created).  The user's own checkout (HEAD, index, files) and
+ * branches are never touched; bare repositories work.  dir must be missing
+ * (its parent must exist), empty, or a culprit worktree of this repository:
+ * reopening one reuses it, re-registering it if `git worktree prune` dropped
+ * it.  Anything else is CP_ERR_IO.
  */
 struct cp_worktree;
 
 int cp_worktree_open(struct cp_repo *repo, const char *dir,
 		     struct cp_worktree **out, struct cp_error *err);
-/* Checks id out into the worktree, discarding changes and untracked files. */
+/*
+ * Checks id out into the worktree (forced), discarding changes and removing
+ * untracked files; ignored files (in-tree build output) stay.
+ */
 int cp_worktree_checkout(struct cp_worktree *wt, const struct cp_oid *id,
 			 struct cp_error *err);
 const char *cp_worktree_path(const struct cp_worktree *wt);
 /* Frees the handle; the directory stays for reuse (build trees are big). */
 void cp_worktree_free(struct cp_worktree *wt);
-/* Removes the worktree directory and its registration in the repository. */
+/*
+ * Removes the worktree directory and its registration in the repository.
+ * A missing directory only drops its registration; a directory that is not
+ * a worktree of this repository is refused (CP_ERR_IO), never deleted.
+ */
 int cp_worktree_remove(struct cp_repo *repo, const char *dir,
 		       struct cp_error *err);
 
