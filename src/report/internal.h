@@ -44,7 +44,13 @@ int pat_compile(struct pat *p, struct cp_error *err);
 bool pat_search(const struct pat *p, const char *text, size_t from,
 		size_t len, struct cap *m);
 
-/* Same, on exactly one line (no newline inside). */
+#define PAT_LINE_MAX (64u << 10)
+
+/*
+ * Same, on exactly one line (no newline inside), which need not be
+ * NUL-terminated; pat_search needs text to be NUL-terminated at or after
+ * len (the module's own buffers are).
+ */
 bool pat_match_line(const struct pat *p, const char *line, size_t len,
 		    struct cap *m);
 

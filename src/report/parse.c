@@ -40,35 +40,43 @@ static const char *const scan_keys[] = {
 	"serialport: VM disconnected.", "Kernel panic - not syncing", NULL,
 };
 
-static struct pat *suppressions[] = {
-	&(struct pat){ .src = "panic: failed to start executor binary" },
-	&(struct pat){ .src = "panic: executor failed: pthread_create failed" },
-	&(struct pat){ .src = "panic: failed to create temp dir" },
-	&(struct pat){ .src = "fatal error: unexpected signal during runtime execution" },
-	&(struct pat){ .src = "signal SIGBUS: bus error" },
-	&(struct pat){ .src = "SYZFAIL: SIGBUS" },
-	&(struct pat){ .src = "Out of memory: Kill process .* \\(syz-executor\\)" },
-	&(struct pat){ .src = "Out of memory: Kill process .* \\(sshd\\)" },
-	&(struct pat){ .src = "Killed process .* \\(syz-executor\\)" },
-	&(struct pat){ .src = "Killed process .* \\(sshd\\)" },
-	&(struct pat){ .src = "lowmemorykiller: Killing 'syz-executor'" },
-	&(struct pat){ .src = "lowmemorykiller: Killing 'sshd'" },
-	&(struct pat){ .src = "INIT: PANIC: segmentation violation!" },
-	&(struct pat){ .src = "\\*\\*\\* stack smashing detected \\*\\*\\*: terminated" },
-	&(struct pat){ .src = "fatal error: runtime: out of memory" },
-	&(struct pat){ .src = "fatal error: runtime: cannot allocate memory" },
-	&(struct pat){ .src = "fatal error: out of memory" },
-	&(struct pat){ .src = "fatal error: newosproc" },
-	&(struct pat){ .src = "panic: .*cannot allocate memory" },
-	NULL,
+/* Whole-log suppressions; the regex runs only on lines with the key. */
+static struct {
+	const char *key;
+	struct pat *re;
+} suppressions[] = {
+#define SUPP(k, r) { k, &(struct pat){ .src = r } }
+	SUPP("panic: ", "panic: failed to start executor binary"),
+	SUPP("panic: ", "panic: executor failed: pthread_create failed"),
+	SUPP("panic: ", "panic: failed to create temp dir"),
+	SUPP("fatal error: ", "fatal error: unexpected signal during runtime execution"),
+	SUPP("SIGBUS", "signal SIGBUS: bus error"),
+	SUPP("SIGBUS", "SYZFAIL: SIGBUS"),
+	SUPP("Out of memory", "Out of memory: Kill process .* \\(syz-executor\\)"),
+	SUPP("Out of memory", "Out of memory: Kill process .* \\(sshd\\)"),
+	SUPP("Killed process", "Killed process .* \\(syz-executor\\)"),
+	SUPP("Killed process", "Killed process .* \\(sshd\\)"),
+	SUPP("lowmemorykiller", "lowmemorykiller: Killing 'syz-executor'"),
+	SUPP("lowmemorykiller", "lowmemorykiller: Killing 'sshd'"),
+	SUPP("INIT: PANIC", "INIT: PANIC: segmentation violation!"),
+	SUPP("stack smashing", "\\*\\*\\* stack smashing detected \\*\\*\\*: terminated"),
+	SUPP("fatal error: ", "fatal error: runtime: out of memory"),
+	SUPP("fatal error: ", "fatal error: runtime: cannot allocate memory"),
+	SUPP("fatal error: ", "fatal error: out of memory"),
+	SUPP("fatal error: ", "fatal error: newosproc"),
+	SUPP("panic: ", "panic: .*cannot allocate memory"),
+#undef SUPP
+	{ NULL, NULL },
 };
 
 static int bigram_score(unsigned char c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return 4;
-	if (c == ':' || c == '_' || c == '`' || c == '.')
+	if (c == ':' || c == '`')
 		return 4;
+	if (c == '.')
+		return 2;
 	if (c == ' ')
 		return 0;
 	return 1;
@@ -214,6 +222,16 @@ static void init_tables(void)
 		bigram_add(*k);
 }
 
+static int compile_suppressions(struct cp_error *err)
+{
+	int rc;
+
+	for (size_t i = 0; suppressions[i].key; i++)
+		if ((rc = pat_compile(suppressions[i].re, err)))
+			return rc;
+	return 0;
+}
+
 int report_tables_compile_all(struct cp_error *err)
 {
 	int rc;
@@ -223,7 +241,7 @@ int report_tables_compile_all(struct cp_error *err)
 	    (rc = compile_family(&user_family, err)) ||
 	    (rc = pat_compile(&linux_frame_re, err)) ||
 	    (rc = pat_compile(&linux_corrupted_title, err)) ||
-	    (rc = compile_pats(suppressions, 64, err)) ||
+	    (rc = compile_suppressions(err)) ||
 	    (rc = compile_oopses(user_oopses, &user_family, err)) ||
 	    (rc = compile_oopses(linux_oopses, &linux_family, err)) ||
 	    (rc = compile_oopses(user_signal_oopses, &user_family, err)))
@@ -524,12 +542,10 @@ static const struct oref *check_line(struct cp_report_stream *st,
 		st->panicked = true;
 	if (mem_find(l, n, "serialport: VM disconnected."))
 		st->gce_hangup = true;
-	if (!st->suppressed)
-		for (struct pat **s = suppressions; *s; s++)
-			if (pat_match_line(*s, l, n, NULL)) {
-				st->suppressed = true;
-				break;
-			}
+	for (size_t i = 0; !st->suppressed && suppressions[i].key; i++)
+		if (mem_find(l, n, suppressions[i].key) &&
+		    pat_match_line(suppressions[i].re, l, n, NULL))
+			st->suppressed = true;
 	for (size_t i = 0; i < n_orefs; i++)
 		if (oops_match_line(orefs[i].o, l, n)) {
 			found = &orefs[i];

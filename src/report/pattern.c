@@ -246,8 +246,28 @@ bool pat_search(const struct pat *p, const char *text, size_t from,
 	return true;
 }
 
+/*
+ * Lines are copied to a NUL-terminated buffer: regexec implementations and
+ * sanitizer interceptors may read up to a NUL whatever REG_STARTEND says,
+ * and a line inside a larger input has none.  Lines are cut at 64 KiB.
+ */
 bool pat_match_line(const struct pat *p, const char *line, size_t len,
 		    struct cap *m)
 {
-	return pat_search(p, line, 0, len, m);
+	char small[1024], *big = NULL, *s = small;
+	bool ok;
+
+	if (len > PAT_LINE_MAX)
+		len = PAT_LINE_MAX;
+	if (len >= sizeof(small)) {
+		big = malloc(len + 1);
+		if (!big)
+			return false;
+		s = big;
+	}
+	memcpy(s, line, len);
+	s[len] = '\0';
+	ok = pat_search(p, s, 0, len, m);
+	free(big);
+	return ok;
 }

@@ -36,7 +36,7 @@
 #include "util/error.h"
 
 /* Bytes of report text kept after the first crash line. */
-#define CP_REPORT_MAX_TEXT (4u << 20)
+#define CP_REPORT_MAX_TEXT (1u << 20)
 
 /* One stack frame of a report, in the order printed (innermost first). */
 struct cp_frame {

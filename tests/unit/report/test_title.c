@@ -1,0 +1,131 @@
+/* Title normalization, crash types and title comparison. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/internal.h"
+#include "report/report.h"
+
+static void norm(const char *in, const char *want)
+{
+	char *got = cp_report_normalize_title(in);
+
+	assert_non_null(got);
+	if (strcmp(got, want))
+		print_error("normalize '%s': want '%s' got '%s'\n", in, want, got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_normalize(void **state)
+{
+	(void)state;
+	norm("INFO: task syz-executor.3:1234 blocked", "INFO: task syz-executor blocked");
+	norm("WARNING in syz-executor123/456", "WARNING in syz-executor");
+	norm("lost connection to syzkaller1234", "lost connection to syzkaller");
+	norm("BUG: bad addr ffff888012345678 here", "BUG: bad addr ADDR here");
+	norm("BUG: bad addr 0xdeadbeef00 here", "BUG: bad addr ADDR here");
+	norm("kernel BUG at fs/ext4/inode.c:1234!", "kernel BUG at fs/ext4/inode.c:LINE!");
+	norm("WARNING in foo+0x12/0x340", "WARNING in foo");
+	norm("stall on CPU#12", "stall on CPU");
+	norm("panic: index [3] len 3", "panic: index [NUM] len NUM");
+	norm("route to 10.0.0.1 failed", "route to IP failed");
+	norm("value 12345678", "value ADDR");
+	norm("x12345678 y", "xNUM y");
+	norm("keeps cfg80211_rx names", "keeps cfg80211_rx names");
+	norm("  tabs\tand   spaces  ", "tabs and spaces");
+	norm("bytes \x01\xff dropped", "bytes dropped");
+	{
+		char longt[300];
+
+		memset(longt, 'a', sizeof(longt) - 1);
+		longt[sizeof(longt) - 1] = '\0';
+		char *got = cp_report_normalize_title(longt);
+		assert_int_equal(strlen(got), 120);
+		free(got);
+	}
+}
+
+static void test_types(void **state)
+{
+	(void)state;
+	assert_string_equal(cp_report_title_type("KASAN: use-after-free Read in f"), "KASAN-USE-AFTER-FREE-READ");
+	assert_string_equal(cp_report_title_type("KASAN: slab-out-of-bounds Write in f"), "KASAN-WRITE");
+	assert_string_equal(cp_report_title_type("KASAN: foo-bar in f"), "KASAN-UNKNOWN");
+	assert_string_equal(cp_report_title_type("WARNING in kvm_wait"), "WARNING");
+	assert_string_equal(cp_report_title_type("WARNING: suspicious RCU usage in f"), "LOCKDEP");
+	assert_string_equal(cp_report_title_type("possible deadlock in f"), "LOCKDEP");
+	assert_string_equal(cp_report_title_type("INFO: task hung in f"), "HANG");
+	assert_string_equal(cp_report_title_type("INFO: something"), "");
+	assert_string_equal(cp_report_title_type("general protection fault in f"), "DoS");
+	assert_string_equal(cp_report_title_type("memory leak in f"), "LEAK");
+	assert_string_equal(cp_report_title_type("kernel BUG in f"), "BUG");
+	assert_string_equal(cp_report_title_type("unexpected kernel reboot"), "REBOOT");
+	assert_string_equal(cp_report_title_type("SYZFATAL: x"), "SYZ_FAILURE");
+	assert_string_equal(cp_report_title_type("UBSAN: shift-out-of-bounds in f"), "UBSAN");
+	assert_string_equal(cp_report_title_type("no idea"), "");
+}
+
+static void test_same_title(void **state)
+{
+	(void)state;
+	assert_true(cp_report_same_title("WARNING in foo", "WARNING in foo"));
+	assert_true(cp_report_same_title("INFO: task syz-executor.1:99 blocked",
+					  "INFO: task syz-executor.2:7 blocked"));
+	assert_true(cp_report_same_title("kernel BUG at a.c:10!", "kernel BUG at a.c:99!"));
+	assert_true(cp_report_same_title(" WARNING in foo ", "WARNING in foo"));
+	assert_false(cp_report_same_title("WARNING in foo", "WARNING in bar"));
+	assert_false(cp_report_same_title("", ""));
+	assert_false(cp_report_same_title(NULL, "x"));
+}
+
+static void test_same_crash_alt(void **state)
+{
+	const char *a = "BUG: soft lockup - CPU#0 stuck for 22s!\nRIP: 0010:spin+0x1/0x2\n"
+			"Call Trace:\n spin+0x1/0x2\n __x64_sys_futex+0x1/0x2\n do_syscall_64+0x1/0x2\n";
+	const char *b = "rcu: INFO: rcu_preempt self-detected stall on CPU\n"
+			"Call Trace:\n apic_timer_interrupt+0x1/0x2\n"
+			"RIP: 0010:spin+0x1/0x2\n spin+0x1/0x2\n __x64_sys_futex+0x1/0x2\n do_syscall_64+0x1/0x2\n";
+	struct cp_report *ra, *rb;
+	struct cp_error err;
+
+	(void)state;
+	assert_int_equal(cp_report_parse(a, strlen(a), &ra, &err), 0);
+	assert_int_equal(cp_report_parse(b, strlen(b), &rb, &err), 0);
+	assert_string_equal(ra->title, "BUG: soft lockup in sys_futex");
+	assert_string_equal(rb->title, "INFO: rcu detected stall in sys_futex");
+	/* Both have "stall in sys_futex" among their alternative titles. */
+	assert_true(cp_report_same_crash(ra, rb));
+	assert_false(cp_report_same_title(ra->title, rb->title));
+	cp_report_free(ra);
+	cp_report_free(rb);
+}
+
+static void test_all_patterns_compile(void **state)
+{
+	struct cp_error err;
+
+	(void)state;
+	cp_error_clear(&err);
+	if (report_tables_compile_all(&err))
+		print_error("%s\n", err.msg);
+	assert_int_equal(report_tables_compile_all(&err), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_types),
+		cmocka_unit_test(test_same_title),
+		cmocka_unit_test(test_same_crash_alt),
+		cmocka_unit_test(test_all_patterns_compile),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
