@@ -44,6 +44,21 @@ import time
 HEX40 = re.compile(rb"^[0-9a-f]{40}$")
 STEP_LINE = re.compile(rb"^\[([0-9a-f]{40})\] ", re.M)
 MAX_STEPS = 400
+MERGE_BASE = b"Bisecting: a merge base must be tested\n"
+
+
+def outcome(out, rc):
+    if out.startswith(MERGE_BASE):
+        return "merge base to test"
+    if out.startswith(b"Bisecting: "):
+        return "next commit"
+    if b" is the first bad commit\n" in out:
+        return "first bad commit"
+    if b"We cannot bisect more!" in out:
+        return "only skipped left"
+    if rc != 0:
+        return "git error (merge base is bad, ...)"
+    return "other"
 
 WORDS = ("fix add remove refactor update improve handle avoid make use drop "
          "parser lexer cache index buffer queue driver socket memory lock "
@@ -399,22 +414,45 @@ def descendants(h, i):
 def plan_bisection(h, rng):
     """Chooses bad, culprit, goods, untestable commits and --first-parent."""
     n = len(h.parents)
-    # prefer late commits as bad: they have large ranges
-    bad = n - 1 - min(n - 1, int(abs(rng.gauss(0, n / 6))))
-    anc = sorted(ancestors(h, bad))
-    culprit = rng.choice(anc)
-    bad_set = descendants(h, culprit)
-    good_pool = [c for c in range(n) if c not in bad_set]
+    # In "side" bisections some good commits are not ancestors of bad: git
+    # first has their merge bases with bad tested (unless an ancestor good
+    # hides them).  Those need a bad commit that does not reach everything.
+    side_mode = rng.random() < 0.3
+    for _ in range(10 if side_mode else 1):
+        if side_mode:
+            bad = rng.randrange(n)
+        else:
+            # prefer late commits as bad: they have large ranges
+            bad = n - 1 - min(n - 1, int(abs(rng.gauss(0, n / 6))))
+        anc_set = ancestors(h, bad)
+        anc = sorted(anc_set)
+        culprit = rng.choice(anc)
+        bad_set = descendants(h, culprit)
+        good_pool = [c for c in range(n) if c not in bad_set]
+        side = [c for c in good_pool if c not in anc_set]
+        if side or not side_mode:
+            break
     if not good_pool:
         return None
     anc_good = [c for c in anc if c not in bad_set]
     goods = []
-    ngood = rng.choice([1, 1, 1, 2, 3])
-    for _ in range(ngood):
-        if anc_good and rng.random() < 0.8:
-            goods.append(rng.choice(anc_good))
-        else:
-            goods.append(rng.choice(good_pool))  # maybe not an ancestor of bad
+    if not side_mode or rng.random() < 0.4:
+        for _ in range(rng.choice([1, 1, 1, 2, 3])):
+            if anc_good and rng.random() < 0.9:
+                goods.append(rng.choice(anc_good))
+            else:
+                goods.append(rng.choice(good_pool))
+    if side_mode and side:
+        goods += [rng.choice(side) for _ in range(rng.choice([1, 1, 2]))]
+    if not goods:
+        goods.append(rng.choice(good_pool))
+    if rng.random() < 0.04:
+        # a user error: a "good" commit that is in fact bad (a descendant of
+        # the culprit off bad's history, or of bad itself): git reports a bad
+        # merge base or goods that are not ancestors of bad
+        wrong = [c for c in bad_set if c not in anc_set]
+        if wrong:
+            goods.append(rng.choice(wrong))
     goods = sorted(set(goods))
     skip_rate = rng.choice([0.0, 0.0, 0.1, 0.25, 0.5])
     untestable = {c for c in range(n) if rng.random() < skip_rate}
@@ -489,7 +527,6 @@ def fresh_git(gitdir, scratch, bad, goods, skips, first_parent, ancestors_ok=Fal
         with open(os.path.join(scratch, "objects", "info", "alternates"), "w") as f:
             f.write(os.path.join(os.path.abspath(gitdir), "objects") + "\n")
         git(scratch, "update-ref", "--no-deref", "HEAD", bad)
-    git(scratch, "bisect", "reset", check=False)
     start = ["bisect", "start", "--no-checkout"]
     if first_parent:
         start.append("--first-parent")
@@ -503,7 +540,6 @@ def fresh_git(gitdir, scratch, bad, goods, skips, first_parent, ancestors_ok=Fal
         p = git(scratch, "bisect", "good", *goods, check=False)
     else:
         p = git(scratch, "bisect", "next", check=False)
-    git(scratch, "bisect", "reset", check=False)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -520,6 +556,8 @@ class Result:
         self.steps = 0
         self.passed = 0
         self.stateful = 0
+        self.kinds = {}
+        self.skipped_bisections = 0
         self.failures = []   # dicts with details
         self.notes = []
         self.lines = []
@@ -532,7 +570,6 @@ def bisect_once(h, gitdir, plan, check, res, label, rng):
     start = ["bisect", "start", "--no-checkout"]
     if plan["first_parent"]:
         start.append("--first-parent")
-    git(gitdir, "bisect", "reset", check=False)
     p = git(gitdir, *(start + [bad] + goods), check=False)
     cmd_log = ["git bisect " + " ".join(start[1:] + [bad] + goods)]
     res.bisections += 1
@@ -542,6 +579,10 @@ def bisect_once(h, gitdir, plan, check, res, label, rng):
         while True:
             steps += 1
             b, gs, ss = read_state(gitdir)
+            if b is None and steps == 1 and p.returncode != 0:
+                # `git bisect start` refused (e.g. "Some good revs are not
+                # ancestors of the bad rev") and cleaned its state up
+                b, gs, ss = bad, list(goods), []
             if b is None:
                 res.steps += 1  # a harness error counts as a failed step
                 res.notes.append("%s: no refs/bisect/bad after '%s': %s" % (
@@ -553,9 +594,11 @@ def bisect_once(h, gitdir, plan, check, res, label, rng):
             ancestors_ok = os.path.exists(os.path.join(gitdir, "BISECT_ANCESTORS_OK"))
             got = check(gitdir, b, gs, ss, plan["first_parent"], ancestors_ok)
             res.steps += 1
+            k = outcome(p.stdout, p.returncode)
+            res.kinds[k] = res.kinds.get(k, 0) + 1
             if step_ok(p.stdout, got):
                 res.passed += 1
-            elif ancestors_ok and step_ok(
+            elif ancestors_ok and (got[1] == b"" or got[1].startswith(MERGE_BASE)) and step_ok(
                     check.fresh(gitdir, b, gs, ss, plan["first_parent"])[1], got):
                 # Live git skipped its merge-base check because
                 # BISECT_ANCESTORS_OK exists (it passed at an earlier step);
@@ -591,6 +634,8 @@ def no_good_checks(h, gitdir, check, res, label, rng, count):
     n = len(h.shas)
     for _ in range(count):
         c = rng.randrange(n) if rng.random() < 0.5 else n - 1
+        if not h.parents[c]:
+            continue  # a root alone: git bisect would call it the first bad commit
         bad = h.shas[c]
         v = git(gitdir, "rev-list", "--bisect-vars", bad).stdout.decode()
         vars_ = dict(line.split("=", 1) for line in v.split("\n") if "=" in line)
@@ -621,7 +666,7 @@ def repo_seed(seed, i):
 
 
 def run_repo(task):
-    i, size, nbis, seed, base, culprit, reference = task
+    i, size, nbis, seed, base, culprit, reference, deadline = task
     res = Result()
     rng = random.Random(repo_seed(seed, i))
     gitdir = os.path.join(base, "repo-%03d.git" % i)
@@ -638,6 +683,9 @@ def run_repo(task):
     done = 0
     attempts = 0
     while done < nbis and attempts < nbis * 5:
+        if time.time() > deadline:
+            res.skipped_bisections += nbis - done
+            break
         attempts += 1
         plan = plan_bisection(h, rng)
         if plan is None:
@@ -673,15 +721,18 @@ def show(b):
     return b.decode("utf-8", "replace").rstrip("\n").replace("\n", "\n    | ")
 
 
-def report_failure(f, seed, i_only_hint):
+def report_failure(f, seed, i_only_hint, base, kept):
     print("--- MISMATCH: %s, step %d" % (f["label"], f["step"]))
     print("  git commands so far (in %s):" % f["gitdir"])
     for c in f["git_cmds"][-12:]:
         print("    " + c)
-    print("  reproduce the repository: %s --seed %s --only %s --keep DIR" % (
-        sys.argv[0], seed, i_only_hint))
+    args = list(f["args"])
+    if not kept:
+        print("  reproduce the repository (in DIR): %s --seed %s --only %s --keep DIR" % (
+            sys.argv[0], seed, i_only_hint))
+        args = [a.replace(base, "DIR") for a in args]
     print("  culprit command:")
-    print("    " + " ".join(shlex.quote(a) for a in f["args"]))
+    print("    " + " ".join(shlex.quote(a) for a in args))
     print("  git stdout (exit %d):" % f["git_rc"])
     print("    | " + show(f["git_out"]))
     rc, out, err = f["got"]
@@ -718,6 +769,8 @@ def main():
     ap.add_argument("--reference", choices=["culprit", "fresh-git", "fresh-git-stateless"],
                     default="culprit")
     ap.add_argument("--show", type=int, default=5, help="mismatches shown in detail")
+    ap.add_argument("--budget", type=float, default=270,
+                    help="seconds; no new bisection starts after that (default 270)")
     args = ap.parse_args()
 
     seed = args.seed if args.seed is not None else str(random.SystemRandom().randrange(10 ** 6))
@@ -750,18 +803,22 @@ def main():
             plan = [("small", 6)] * 8 + [("medium", 4)]
         else:
             plan = [("small", 8)] * 40 + [("medium", 12)] * 8
+        deadline = t0 + args.budget
         tasks = []
         for i, (size, nbis) in enumerate(plan):
-            tasks.append((i, size, nbis, seed, base, args.culprit, args.reference))
+            tasks.append((i, size, nbis, seed, base, args.culprit, args.reference, deadline))
         if self_history_ok(SOURCE_ROOT):
             tasks.append((len(plan), "self", 6 if args.quick else 20, seed, base,
-                          args.culprit, args.reference))
+                          args.culprit, args.reference, deadline))
             self_note = None
         else:
             self_note = "skip - project history: %s is not a git repository with >= 2 commits" % SOURCE_ROOT
         if args.only is not None:
             keep = {int(x) for x in args.only.split(",")}
             tasks = [t for t in tasks if t[0] in keep]
+        # the longest first, so that a time budget cuts small repositories
+        order = {"self": 0, "medium": 1, "small": 2}
+        tasks.sort(key=lambda t: (order[t[1]], t[0]))
 
         print("compare-with-git: seed %s, %d repositories, against %s" % (
             seed, len(tasks), args.culprit if args.reference == "culprit" else "fresh git bisect"))
@@ -791,8 +848,21 @@ def main():
         if self_note:
             print(self_note)
         stateful = sum(r.stateful for _, r in results)
-        print("compare-with-git: %d bisections, %d steps compared, %d matched, %.0fs" % (
-            bis, steps, passed, time.time() - t0))
+        kinds = {}
+        for _, r in results:
+            for k, v in r.kinds.items():
+                kinds[k] = kinds.get(k, 0) + v
+        cut = sum(r.skipped_bisections for _, r in results)
+        cpu = os.times()
+        print("compare-with-git: %d bisections, %d steps compared, %d matched, "
+              "%.0fs wall, %.0fs CPU" % (bis, steps, passed, time.time() - t0,
+                                         cpu.children_user + cpu.children_system +
+                                         cpu.user + cpu.system))
+        print("compare-with-git: git's answers: " + ", ".join(
+            "%d %s" % (v, k) for k, v in sorted(kinds.items(), key=lambda x: -x[1])))
+        if cut:
+            print("compare-with-git: time budget (%.0fs) reached: %d planned bisections not run" % (
+                args.budget, cut))
         if stateful:
             print("compare-with-git: %d of the matched steps differ from live git only because git had\n"
                   "  already passed its merge-base check (BISECT_ANCESTORS_OK): a fresh git bisect\n"
@@ -803,7 +873,7 @@ def main():
                 if f is None or shown >= args.show:
                     continue
                 shown += 1
-                report_failure(f, seed, i)
+                report_failure(f, seed, i, base, bool(args.keep))
         print("%d passed, %d failed" % (passed, steps - passed))
         return 0 if steps and passed == steps else 1
 
