@@ -173,7 +173,9 @@ static uint32_t gh_pop(struct gen_heap *h)
 
 enum { FROM_BASE = 1, FROM_OTHER = 2, QUEUED = 4 };
 
-int cp_bisect_weights(const struct cp_graph *g, int fp, int32_t *w, struct cp_error *err)
+/* Fills w and, when order_out is set, hands over the topological order. */
+static int weights(const struct cp_graph *g, int fp, int32_t *w, uint32_t **order_out,
+		   struct cp_error *err)
 {
 	uint32_t n = g->n, i, k, epoch = 0;
 	uint32_t *order = NULL, *gen = NULL, *stamp = NULL;
@@ -274,6 +276,10 @@ int cp_bisect_weights(const struct cp_graph *g, int fp, int32_t *w, struct cp_er
 		}
 		w[c] = w[base] + count + 1;
 	}
+	if (order_out) {
+		*order_out = order;
+		order = NULL;
+	}
 out:
 	free(order);
 	free(gen);
@@ -281,6 +287,11 @@ out:
 	free(bits);
 	free(heap.items);
 	return ret;
+}
+
+int cp_bisect_weights(const struct cp_graph *g, int fp, int32_t *w, struct cp_error *err)
+{
+	return weights(g, fp, w, NULL, err);
 }
 
 static inline int approx_halfway(int weight, int nr)
@@ -299,13 +310,13 @@ static inline int distance(int weight, int nr)
 
 /* The commit git's find_bisection() returns when nothing was skipped. */
 static int choose_unskipped(const struct cp_graph *g, int fp, const int32_t *w,
-			    uint32_t *choice, struct cp_error *err)
+			    const uint32_t *order, uint32_t *choice, struct cp_error *err)
 {
 	uint32_t n = g->n, i;
 	int nr = (int)n, best_dist = -1;
-	uint32_t *order = NULL, *pass = NULL, best = 0;
+	uint32_t *pass = NULL, best = 0;
 	int64_t found = -1;
-	int ret;
+	int ret = 0;
 
 	/* pass over merges, in list order */
 	if (!fp) {
@@ -315,16 +326,10 @@ static int choose_unskipped(const struct cp_graph *g, int fp, const int32_t *w,
 				return 0;
 			}
 	}
-	/* passes over single-parent commits */
-	order = malloc((n ? n : 1) * sizeof(*order));
+	/* passes over single-parent commits, parents first */
 	pass = malloc((n ? n : 1) * sizeof(*pass));
-	if (!order || !pass) {
-		ret = nomem(err);
-		goto out;
-	}
-	ret = topo_order(g, fp, order, err);
-	if (ret)
-		goto out;
+	if (!pass)
+		return nomem(err);
 	for (i = 0; i < n; i++) {
 		uint32_t c = order[i];
 		int32_t q;
@@ -358,7 +363,6 @@ static int choose_unskipped(const struct cp_graph *g, int fp, const int32_t *w,
 	}
 	*choice = best;
 out:
-	free(order);
 	free(pass);
 	return ret;
 }
@@ -489,6 +493,7 @@ int cp_bisect_next(const struct cp_bisect_query *q, struct cp_bisect_step *out,
 		   struct cp_error *err)
 {
 	const struct cp_graph *g = q->graph;
+	uint32_t *order = NULL;
 	int32_t *w = NULL;
 	int ret;
 
@@ -503,7 +508,7 @@ int cp_bisect_next(const struct cp_bisect_query *q, struct cp_bisect_step *out,
 	w = malloc(g->n * sizeof(*w));
 	if (!w)
 		return nomem(err);
-	ret = cp_bisect_weights(g, q->first_parent, w, err);
+	ret = weights(g, q->first_parent, w, &order, err);
 	if (ret)
 		goto out;
 	if (q->have_skips) {
@@ -511,7 +516,7 @@ int cp_bisect_next(const struct cp_bisect_query *q, struct cp_bisect_step *out,
 	} else {
 		uint32_t choice = 0;
 
-		ret = choose_unskipped(g, q->first_parent, w, &choice, err);
+		ret = choose_unskipped(g, q->first_parent, w, order, &choice, err);
 		if (!ret) {
 			out->commit = choice;
 			out->reaches = w[choice];
@@ -524,6 +529,7 @@ int cp_bisect_next(const struct cp_bisect_query *q, struct cp_bisect_step *out,
 	out->steps = cp_bisect_estimate_steps(out->all);
 out:
 	free(w);
+	free(order);
 	if (ret)
 		cp_bisect_step_free(out);
 	return ret;

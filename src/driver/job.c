@@ -61,7 +61,7 @@ int cp_job_from_json(json_t *obj, struct cp_job *job, struct cp_error *err)
 {
 	const char *key;
 	json_t *v;
-	uint64_t u;
+	uint64_t u = 0;
 	int ret = 0;
 
 	if (!json_is_object(obj))
