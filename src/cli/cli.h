@@ -22,6 +22,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_recipients(int argc, char **argv);
 int cmd_maintainers(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 /* Prints "culprit: <msg>" on stderr and returns the exit code for status. */
 int cli_fail(int status, const char *msg);

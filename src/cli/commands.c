@@ -10,5 +10,6 @@ const struct cli_command cli_commands[] = {
 	{ "report", cmd_report, "parse a console log or sanitizer output into a crash report" },
 	{ "recipients", cmd_recipients, "print the To: and Cc: lines for a culprit commit" },
 	{ "maintainers", cmd_maintainers, "print the MAINTAINERS sections matching files" },
+	{ "show", cmd_show, "re-print the report of a finished or interrupted bisection" },
 	{ NULL, NULL, NULL },
 };
