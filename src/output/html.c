@@ -508,7 +508,7 @@ int cp_output_html(const struct cp_summary *s, const struct cp_output_facts *f,
 		if (f->author)
 			row(o, "author", f->author);
 		if (strcmp(s->status, "interrupted")) {
-			snprintf(conf, sizeof(conf), "%.0f%%%s", 100 * s->confidence,
+			snprintf(conf, sizeof(conf), "%.1f%%%s", 100 * s->confidence,
 				 s->confidence_given ? "" : " (estimated)");
 			row(o, "confidence", conf);
 		}
@@ -525,6 +525,9 @@ int cp_output_html(const struct cp_summary *s, const struct cp_output_facts *f,
 			 100.0 * s->bad_hits / s->bad_runs);
 		row(o, "flag", conf);
 	}
+	if (s->culprit_signature && s->parent_signature &&
+	    !strcmp(s->culprit_signature, s->parent_signature))
+		row(o, "flag", "build unchanged from parent (same signature)");
 	if (f->release)
 		row(o, "flag", "culprit is a release tag");
 	if (f->nparents > 1)

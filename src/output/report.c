@@ -398,7 +398,7 @@ int cp_output_report_text(const struct cp_summary *s, const struct cp_output_fac
 	if (s->parent_signature)
 		fprintf(o, "parent  signature: %s\n", s->parent_signature);
 	if (s->culprit && strcmp(s->status, "interrupted"))
-		fprintf(o, "confidence: %.0f%%%s\n", 100.0 * s->confidence,
+		fprintf(o, "confidence: %.1f%%%s\n", 100.0 * s->confidence,
 			s->confidence_given ? "" : " (estimated: every clean verdict right at the crash rate seen)");
 	fprintf(o, "flags:\n");
 	print_flags(o, s, f);
