@@ -257,6 +257,25 @@ out:
 	return rc;
 }
 
+/*
+ * Only one culprit uses a worktree at a time (it holds the output
+ * directory's lock), so a lock file left in the worktree's git directory is
+ * from a culprit that was killed mid-checkout: remove it, or every later
+ * checkout fails with "the index is locked".
+ */
+static void drop_stale_locks(struct cp_worktree *wt)
+{
+	static const char *const names[] = { "index.lock", "HEAD.lock" };
+	const char *gitdir = git_repository_path(wt->git);
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; gitdir && i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s%s", gitdir, names[i]) < sizeof(path))
+			unlink(path);
+	}
+}
+
 int cp_worktree_checkout(struct cp_worktree *wt, const struct cp_oid *id,
 			 struct cp_error *err)
 {
@@ -264,6 +283,8 @@ int cp_worktree_checkout(struct cp_worktree *wt, const struct cp_oid *id,
 	git_commit *c = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	int rc = 0, grc;
+
+	drop_stale_locks(wt);
 
 	grc = git_commit_lookup(&c, wt->git, cp__git_oid(id));
 	if (grc < 0) {
