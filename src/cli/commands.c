@@ -10,6 +10,9 @@ const struct cli_command cli_commands[] = {
 	{ "report", cmd_report, "parse a console log or sanitizer output into a crash report" },
 	{ "recipients", cmd_recipients, "print the To: and Cc: lines for a culprit commit" },
 	{ "maintainers", cmd_maintainers, "print the MAINTAINERS sections matching files" },
+	{ "kernel-build", cmd_kernel_build, "build a kernel worktree for a kernel job (docs/kernel.md)" },
+	{ "vm-run", cmd_vm_run, "boot the built kernel in QEMU and run the reproducer once" },
+	{ "signature", cmd_signature, "print the kernel signature of a vmlinux" },
 	{ "show", cmd_show, "re-print the report of a finished or interrupted bisection" },
 	{ NULL, NULL, NULL },
 };

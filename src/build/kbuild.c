@@ -1,0 +1,1030 @@
+/*
+ * The kernel builder: version and compiler policy, config checks, the
+ * "kernel" job section, and one build (olddefconfig, bzImage + vmlinux)
+ * with a cache keyed by tree id, config hash and compiler.
+ */
+#include "build/kernel.h"
+#include "run/exec.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <limits.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KBUILD_TIMESTAMP "Sat Jan  1 00:00:00 UTC 2000"
+
+void cp_kernel_strv_free(char **v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* ---- files ---- */
+
+static int read_file(const char *path, char **out, size_t *len, struct cp_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL, *p;
+	size_t n = 0, cap = 0, r;
+
+	*out = NULL;
+	if (len)
+		*len = 0;
+	if (!f)
+		return cp_error_set(err, CP_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+	for (;;) {
+		if (cap - n < 65536) {
+			cap = cap ? cap * 2 : 131072;
+			p = realloc(buf, cap + 1);
+			if (!p) {
+				free(buf);
+				fclose(f);
+				return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+			}
+			buf = p;
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		return cp_error_set(err, CP_ERR_IO, "cannot read %s", path);
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*out = buf;
+	if (len)
+		*len = n;
+	return 0;
+}
+
+static int write_file(const char *path, const char *data, size_t len, struct cp_error *err)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return cp_error_set(err, CP_ERR_IO, "path too long: %s", path);
+	f = fopen(tmp, "wb");
+	if (!f)
+		return cp_error_set(err, CP_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+	if (fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+		unlink(tmp);
+		return cp_error_set(err, CP_ERR_IO, "cannot write %s", tmp);
+	}
+	if (rename(tmp, path) < 0) {
+		unlink(tmp);
+		return cp_error_set(err, CP_ERR_IO, "cannot rename %s: %s", tmp, strerror(errno));
+	}
+	return 0;
+}
+
+/*
+ * Copies src to dst; a hard link when may_link (only for files never
+ * rewritten in place: the linker truncates vmlinux in the build directory).
+ */
+static int copy_file(const char *src, const char *dst, bool may_link, struct cp_error *err)
+{
+	char buf[65536];
+	char tmp[PATH_MAX];
+	int in, out, ret = 0;
+	ssize_t n;
+
+	unlink(dst);
+	if (may_link && link(src, dst) == 0)
+		return 0;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", dst) >= (int)sizeof(tmp))
+		return cp_error_set(err, CP_ERR_IO, "path too long: %s", dst);
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return cp_error_set(err, CP_ERR_IO, "cannot read %s: %s", src, strerror(errno));
+	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		close(in);
+		return cp_error_set(err, CP_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+	}
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write(out, buf, (size_t)n) != n) {
+			ret = cp_error_set(err, CP_ERR_IO, "copying %s to %s failed", src, dst);
+			break;
+		}
+	}
+	close(in);
+	if (close(out) < 0 && !ret)
+		ret = cp_error_set(err, CP_ERR_IO, "cannot write %s", tmp);
+	if (!ret && rename(tmp, dst) < 0)
+		ret = cp_error_set(err, CP_ERR_IO, "cannot rename %s: %s", tmp, strerror(errno));
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+static int mkdir_p(const char *path, struct cp_error *err)
+{
+	char buf[PATH_MAX];
+	size_t i, n = strlen(path);
+
+	if (n >= sizeof(buf))
+		return cp_error_set(err, CP_ERR_IO, "path too long: %s", path);
+	memcpy(buf, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (buf[i] == '/' || buf[i] == '\0') {
+			char c = buf[i];
+
+			buf[i] = '\0';
+			if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+				return cp_error_set(err, CP_ERR_IO, "cannot create %s: %s",
+						    buf, strerror(errno));
+			buf[i] = c;
+		}
+	}
+	return 0;
+}
+
+/* ---- versions and the compiler policy ---- */
+
+int cp_kernel_version_parse(const char *s, struct cp_kernel_version *out)
+{
+	char *end;
+	long a, b = 0;
+
+	errno = 0;
+	a = strtol(s, &end, 10);
+	if (end == s || a < 0 || a > 1000 || errno)
+		return CP_ERR_INPUT;
+	if (*end == '.') {
+		const char *p = end + 1;
+
+		b = strtol(p, &end, 10);
+		if (end == p || b < 0 || b > 1000)
+			return CP_ERR_INPUT;
+	}
+	if (*end)
+		return CP_ERR_INPUT;
+	out->major = (int)a;
+	out->minor = (int)b;
+	return 0;
+}
+
+int cp_kernel_version_cmp(struct cp_kernel_version a, struct cp_kernel_version b)
+{
+	if (a.major != b.major)
+		return a.major < b.major ? -1 : 1;
+	if (a.minor != b.minor)
+		return a.minor < b.minor ? -1 : 1;
+	return 0;
+}
+
+/* "VERSION = 6" in the Makefile text: the number, or -1. */
+static int makefile_var(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, name, n)) {
+			const char *q = p + n;
+
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q == '=') {
+				q++;
+				while (*q == ' ' || *q == '\t')
+					q++;
+				if (isdigit((unsigned char)*q))
+					return atoi(q);
+			}
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+int cp_kernel_version(const char *src, struct cp_kernel_version *out,
+		      struct cp_error *err)
+{
+	char path[PATH_MAX];
+	char *text;
+	int ret, a, b;
+
+	if (snprintf(path, sizeof(path), "%s/Makefile", src) >= (int)sizeof(path))
+		return cp_error_set(err, CP_ERR_IO, "path too long: %s", src);
+	ret = read_file(path, &text, NULL, err);
+	if (ret)
+		return ret;
+	a = makefile_var(text, "VERSION");
+	b = makefile_var(text, "PATCHLEVEL");
+	free(text);
+	if (a < 0 || b < 0)
+		return cp_error_set(err, CP_ERR_INPUT, "%s has no VERSION/PATCHLEVEL", path);
+	out->major = a;
+	out->minor = b;
+	return 0;
+}
+
+const char *cp_kernel_pick_compiler(const struct cp_kernel_spec *spec,
+				    struct cp_kernel_version v)
+{
+	size_t i;
+
+	for (i = 0; i < spec->ncompilers; i++) {
+		const struct cp_kernel_compiler *c = &spec->compilers[i];
+
+		if (c->has_min && cp_kernel_version_cmp(v, c->min) < 0)
+			continue;
+		if (c->has_max && cp_kernel_version_cmp(v, c->max) >= 0)
+			continue;
+		return c->cc;
+	}
+	return "gcc";
+}
+
+/* ---- config options ---- */
+
+static int is_opt_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+int cp_kernel_option_parse(const char *line, struct cp_kernel_option *opt)
+{
+	const char *p = line, *end;
+	size_t n;
+
+	memset(opt, 0, sizeof(*opt));
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!strncmp(p, "# CONFIG_", 9)) {
+		p += 2;
+		for (end = p; is_opt_char(*end); end++)
+			;
+		if (strncmp(end, " is not set", 11))
+			return 0;
+		opt->name = strndup(p, (size_t)(end - p));
+		return opt->name ? 1 : CP_ERR_NOMEM;
+	}
+	if (strncmp(p, "CONFIG_", 7))
+		return 0;
+	for (end = p; is_opt_char(*end); end++)
+		;
+	if (*end != '=')
+		return 0;
+	opt->name = strndup(p, (size_t)(end - p));
+	n = strcspn(end + 1, "\r\n");
+	opt->value = strndup(end + 1, n);
+	if (!opt->name || !opt->value) {
+		free(opt->name);
+		free(opt->value);
+		opt->name = opt->value = NULL;
+		return CP_ERR_NOMEM;
+	}
+	return 1;
+}
+
+/* The value of name in cfg: 1 found (*val malloc'ed, NULL for "is not set"). */
+static int config_lookup(const char *cfg, const char *name, char **val)
+{
+	const char *p = cfg;
+	int found = 0;
+
+	*val = NULL;
+	while (p && *p) {
+		struct cp_kernel_option o;
+		const char *nl = strchr(p, '\n');
+		char *line = strndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		int r;
+
+		if (!line)
+			return CP_ERR_NOMEM;
+		r = cp_kernel_option_parse(line, &o);
+		free(line);
+		if (r < 0)
+			return r;
+		if (r == 1) {
+			if (!strcmp(o.name, name)) {
+				free(*val);
+				*val = o.value;
+				o.value = NULL;
+				found = 1;
+			}
+			free(o.name);
+			free(o.value);
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return found;
+}
+
+int cp_kernel_config_check(const char *cfg, const struct cp_kernel_option *want,
+			   size_t nwant, char ***dropped, size_t *ndropped,
+			   struct cp_error *err)
+{
+	char **list = calloc(nwant + 1, sizeof(*list));
+	size_t i, n = 0;
+
+	*dropped = NULL;
+	*ndropped = 0;
+	if (!list)
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	for (i = 0; i < nwant; i++) {
+		char *got = NULL, buf[1024];
+		int r = config_lookup(cfg, want[i].name, &got);
+		bool ok;
+
+		if (r < 0) {
+			cp_kernel_strv_free(list);
+			return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		}
+		if (want[i].value)
+			ok = got && !strcmp(got, want[i].value);
+		else
+			ok = !got;
+		if (!ok) {
+			snprintf(buf, sizeof(buf), "%s%s%s (got: %s%s)",
+				 want[i].value ? "" : "# ", want[i].name,
+				 want[i].value ? "=" : " is not set",
+				 got ? "=" : (r ? "is not set" : "absent"), got ? got : "");
+			list[n] = strdup(buf);
+			if (!list[n]) {
+				free(got);
+				cp_kernel_strv_free(list);
+				return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+			}
+			n++;
+		}
+		free(got);
+	}
+	*dropped = list;
+	*ndropped = n;
+	return 0;
+}
+
+/* ---- the "kernel" section ---- */
+
+void cp_kernel_spec_init(struct cp_kernel_spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->ccache = true;
+}
+
+void cp_kernel_spec_free(struct cp_kernel_spec *spec)
+{
+	size_t i;
+
+	free(spec->config);
+	free(spec->build_dir);
+	free(spec->cache_dir);
+	free(spec->cmdline);
+	for (i = 0; i < spec->ncompilers; i++)
+		free(spec->compilers[i].cc);
+	free(spec->compilers);
+	for (i = 0; i < spec->nmust; i++) {
+		free(spec->must[i].name);
+		free(spec->must[i].value);
+	}
+	free(spec->must);
+	cp_kernel_spec_init(spec);
+}
+
+static char *abs_path(const char *base, const char *p)
+{
+	char cwd[PATH_MAX], *out;
+
+	if (p[0] == '/')
+		return strdup(p);
+	if (!base) {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return NULL;
+		base = cwd;
+	}
+	if (asprintf(&out, "%s/%s", base, p) < 0)
+		return NULL;
+	return out;
+}
+
+static int get_path(json_t *obj, const char *key, const char *base, char **out,
+		    struct cp_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_string(v) || !json_string_length(v))
+		return cp_error_set(err, CP_ERR_JOB, "kernel.%s: must be a non-empty string", key);
+	*out = abs_path(base, json_string_value(v));
+	return *out ? 0 : cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+}
+
+static int parse_compilers(json_t *arr, struct cp_kernel_spec *spec, struct cp_error *err)
+{
+	size_t i;
+	json_t *row;
+
+	if (!json_is_array(arr))
+		return cp_error_set(err, CP_ERR_JOB, "kernel.compilers: must be an array");
+	spec->compilers = calloc(json_array_size(arr) + 1, sizeof(*spec->compilers));
+	if (!spec->compilers)
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	json_array_foreach(arr, i, row) {
+		struct cp_kernel_compiler *c = &spec->compilers[i];
+		const char *key;
+		json_t *v;
+
+		if (!json_is_object(row))
+			return cp_error_set(err, CP_ERR_JOB, "kernel.compilers[%zu]: must be an object", i);
+		json_object_foreach(row, key, v) {
+			if (!strcmp(key, "cc")) {
+				if (!json_is_string(v) || !json_string_length(v))
+					return cp_error_set(err, CP_ERR_JOB,
+							    "kernel.compilers[%zu].cc: must be a command", i);
+			} else if (!strcmp(key, "min") || !strcmp(key, "max")) {
+				struct cp_kernel_version ver;
+
+				if (!json_is_string(v) ||
+				    cp_kernel_version_parse(json_string_value(v), &ver))
+					return cp_error_set(err, CP_ERR_JOB,
+							    "kernel.compilers[%zu].%s: must be a version like \"6.1\"",
+							    i, key);
+				if (key[1] == 'i') {
+					c->has_min = true;
+					c->min = ver;
+				} else {
+					c->has_max = true;
+					c->max = ver;
+				}
+			} else {
+				return cp_error_set(err, CP_ERR_JOB,
+						    "kernel.compilers[%zu]: unknown field '%s'", i, key);
+			}
+		}
+		v = json_object_get(row, "cc");
+		if (!v)
+			return cp_error_set(err, CP_ERR_JOB, "kernel.compilers[%zu].cc: missing", i);
+		c->cc = strdup(json_string_value(v));
+		if (!c->cc)
+			return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		spec->ncompilers++;
+	}
+	return 0;
+}
+
+static int parse_must(json_t *arr, struct cp_kernel_spec *spec, struct cp_error *err)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(arr))
+		return cp_error_set(err, CP_ERR_JOB, "kernel.must_hold: must be an array");
+	spec->must = calloc(json_array_size(arr) + 1, sizeof(*spec->must));
+	if (!spec->must)
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	json_array_foreach(arr, i, v) {
+		int r;
+
+		if (!json_is_string(v))
+			return cp_error_set(err, CP_ERR_JOB, "kernel.must_hold[%zu]: must be a string", i);
+		r = cp_kernel_option_parse(json_string_value(v), &spec->must[spec->nmust]);
+		if (r < 0)
+			return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		if (r == 0)
+			return cp_error_set(err, CP_ERR_JOB,
+					    "kernel.must_hold[%zu]: not 'CONFIG_X=v' or '# CONFIG_X is not set'", i);
+		spec->nmust++;
+	}
+	return 0;
+}
+
+int cp_kernel_spec_from_json(json_t *obj, const char *base,
+			     struct cp_kernel_spec *spec, struct cp_error *err)
+{
+	const char *key;
+	json_t *v;
+	int ret;
+
+	if (!json_is_object(obj))
+		return cp_error_set(err, CP_ERR_JOB, "kernel: must be an object");
+	json_object_foreach(obj, key, v) {
+		if (!strcmp(key, "config") || !strcmp(key, "build_dir") ||
+		    !strcmp(key, "cache_dir"))
+			continue;
+		if (!strcmp(key, "compilers")) {
+			ret = parse_compilers(v, spec, err);
+		} else if (!strcmp(key, "must_hold")) {
+			ret = parse_must(v, spec, err);
+		} else if (!strcmp(key, "jobs")) {
+			if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+			    json_integer_value(v) > 1024)
+				return cp_error_set(err, CP_ERR_JOB, "kernel.jobs: must be 0..1024");
+			spec->jobs = (unsigned)json_integer_value(v);
+			ret = 0;
+		} else if (!strcmp(key, "ccache")) {
+			if (!json_is_boolean(v))
+				return cp_error_set(err, CP_ERR_JOB, "kernel.ccache: must be true or false");
+			spec->ccache = json_is_true(v);
+			ret = 0;
+		} else if (!strcmp(key, "cmdline")) {
+			if (!json_is_string(v))
+				return cp_error_set(err, CP_ERR_JOB, "kernel.cmdline: must be a string");
+			spec->cmdline = strdup(json_string_value(v));
+			ret = spec->cmdline ? 0 : cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		} else {
+			return cp_error_set(err, CP_ERR_JOB, "kernel: unknown field '%s'", key);
+		}
+		if (ret)
+			return ret;
+	}
+	ret = get_path(obj, "config", base, &spec->config, err);
+	if (!ret)
+		ret = get_path(obj, "build_dir", base, &spec->build_dir, err);
+	if (!ret)
+		ret = get_path(obj, "cache_dir", base, &spec->cache_dir, err);
+	if (!ret && !spec->config)
+		ret = cp_error_set(err, CP_ERR_JOB, "kernel.config: missing (path of a .config)");
+	return ret;
+}
+
+/* ---- build errors ---- */
+
+void cp_kernel_first_error(const char *buf, size_t len, char *out, size_t size)
+{
+	const char *p = buf, *end = buf + len, *make_err = NULL;
+	size_t make_len = 0;
+
+	if (size)
+		out[0] = '\0';
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (memmem(p, n, "error:", 6) || memmem(p, n, "Error:", 6) ||
+		    memmem(p, n, "undefined reference to", 22)) {
+			while (n && (p[n - 1] == '\r'))
+				n--;
+			snprintf(out, size, "%.*s", (int)n, p);
+			return;
+		}
+		if (!make_err && memmem(p, n, "*** ", 4)) {
+			make_err = p;
+			make_len = n;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (make_err)
+		snprintf(out, size, "%.*s", (int)make_len, make_err);
+}
+
+/* ---- one build ---- */
+
+void cp_kernel_build_result_dispose(struct cp_kernel_build_result *res)
+{
+	cp_kernel_strv_free(res->dropped);
+	memset(res, 0, sizeof(*res));
+}
+
+/* Splits a command on spaces into a NULL-terminated vector (malloc'ed). */
+static char **split_words(const char *s)
+{
+	size_t n = 0, cap = 8;
+	char **v = calloc(cap, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	while (*s) {
+		size_t len;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		len = strcspn(s, " \t");
+		if (n + 2 > cap) {
+			char **p = realloc(v, cap * 2 * sizeof(*v));
+
+			if (!p)
+				goto fail;
+			v = p;
+			cap *= 2;
+		}
+		v[n] = strndup(s, len);
+		if (!v[n])
+			goto fail;
+		v[++n] = NULL;
+		s += len;
+	}
+	return v;
+fail:
+	cp_kernel_strv_free(v);
+	return NULL;
+}
+
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	if (!path)
+		path = "/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		if (n && snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, prog) < (int)sizeof(buf) &&
+		    access(buf, X_OK) == 0)
+			return true;
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return false;
+}
+
+/* Runs argv in a pool and waits; *status gets how it ended. */
+static int run_wait(struct cp_run_pool *pool, const char *const *argv, const char *cwd,
+		    const char *const *env, const char *log, struct cp_run_result *res,
+		    struct cp_error *err)
+{
+	struct cp_run_spec spec = { 0 };
+	int ret;
+
+	spec.argv = argv;
+	spec.cwd = cwd;
+	spec.env = env;
+	spec.stdout_path = log;
+	spec.stderr_path = log;
+	spec.tail_max = 256 * 1024;
+	ret = cp_run_start(pool, &spec, NULL, err);
+	if (!ret)
+		ret = cp_run_wait(pool, res, err);
+	if (!ret && (res->status.cancelled || cp_run_pool_cancelled(pool))) {
+		cp_run_result_dispose(res);
+		return cp_error_set(err, CP_ERR_INTERRUPTED, "kernel build interrupted");
+	}
+	return ret;
+}
+
+static int compiler_line(struct cp_run_pool *pool, const char *cc, char *out, size_t size,
+			 struct cp_error *err)
+{
+	char **words = split_words(cc);
+	struct cp_run_result res = { 0 };
+	char **argv = NULL;
+	size_t n = 0;
+	int ret;
+
+	snprintf(out, size, "%s", cc);
+	if (!words)
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	while (words[n])
+		n++;
+	argv = calloc(n + 2, sizeof(*argv));
+	if (!argv) {
+		cp_kernel_strv_free(words);
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	}
+	memcpy(argv, words, n * sizeof(*argv));
+	argv[n] = (char *)"--version";
+	ret = run_wait(pool, (const char *const *)argv, NULL, NULL, NULL, &res, err);
+	free(argv);
+	cp_kernel_strv_free(words);
+	if (ret == CP_ERR_CHILD)
+		return cp_error_set(err, CP_ERR_CHILD, "compiler '%s' cannot be run", cc);
+	if (ret)
+		return ret;
+	if (res.status.exit_code == 0 && res.tail_len)
+		snprintf(out, size, "%.*s", (int)strcspn(res.tail, "\n"), res.tail);
+	cp_run_result_dispose(&res);
+	return 0;
+}
+
+static int tree_id(const char *src, char out[GIT_OID_HEXSZ + 1], struct cp_error *err)
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	int ret = 0;
+
+	out[0] = '\0';
+	if (git_libgit2_init() < 0)
+		return cp_error_set(err, CP_ERR_INTERNAL, "libgit2 init failed");
+	if (git_repository_open_ext(&repo, src, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    git_revparse_single(&obj, repo, "HEAD^{tree}") < 0) {
+		const git_error *e = git_error_last();
+
+		ret = cp_error_set(err, CP_ERR_NOT_REPO, "%s: no tree for HEAD: %s", src,
+				   e ? e->message : "unknown error");
+	} else {
+		git_oid_tostr(out, GIT_OID_HEXSZ + 1, git_object_id(obj));
+	}
+	git_object_free(obj);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return ret;
+}
+
+static int sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1)
+		return CP_ERR_INTERNAL;
+	for (i = 0; i < n && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+static int path_join(char *buf, size_t size, const char *a, const char *b,
+		     struct cp_error *err)
+{
+	if (snprintf(buf, size, "%s/%s", a, b) >= (int)size)
+		return cp_error_set(err, CP_ERR_IO, "path too long: %s/%s", a, b);
+	return 0;
+}
+
+/* Copies bzImage, vmlinux, config and signature from dir to artifacts. */
+static int copy_outputs(const char *from_bz, const char *from_vmlinux, const char *from_config,
+			const char *artifacts, bool may_link, struct cp_error *err)
+{
+	char p[PATH_MAX];
+	int ret;
+
+	ret = path_join(p, sizeof(p), artifacts, "bzImage", err);
+	if (!ret)
+		ret = copy_file(from_bz, p, may_link, err);
+	if (!ret)
+		ret = path_join(p, sizeof(p), artifacts, "vmlinux", err);
+	if (!ret)
+		ret = copy_file(from_vmlinux, p, may_link, err);
+	if (!ret && from_config) {
+		ret = path_join(p, sizeof(p), artifacts, "config", err);
+		if (!ret)
+			ret = copy_file(from_config, p, may_link, err);
+	}
+	return ret;
+}
+
+static int write_signature(const char *dir, const char *sig, struct cp_error *err)
+{
+	char p[PATH_MAX], line[80];
+	int ret = path_join(p, sizeof(p), dir, "signature", err);
+
+	snprintf(line, sizeof(line), "%s\n", sig);
+	return ret ? ret : write_file(p, line, strlen(line), err);
+}
+
+/* A cached build: fills res and artifacts; 1 when found. */
+static int from_cache(const char *entry, const char *artifacts,
+		      struct cp_kernel_build_result *res, struct cp_error *err)
+{
+	char bz[PATH_MAX], vm[PATH_MAX], cfg[PATH_MAX], sigp[PATH_MAX];
+	char *sig = NULL;
+	int ret;
+
+	if (path_join(bz, sizeof(bz), entry, "bzImage", err) ||
+	    path_join(vm, sizeof(vm), entry, "vmlinux", err) ||
+	    path_join(cfg, sizeof(cfg), entry, "config", err) ||
+	    path_join(sigp, sizeof(sigp), entry, "signature", err))
+		return err->code;
+	if (access(sigp, R_OK) || access(bz, R_OK) || access(vm, R_OK))
+		return 0;
+	ret = read_file(sigp, &sig, NULL, err);
+	if (ret)
+		return ret;
+	sig[strcspn(sig, "\n")] = '\0';
+	if (strlen(sig) != 64) {
+		free(sig);
+		return 0;
+	}
+	snprintf(res->signature, sizeof(res->signature), "%s", sig);
+	free(sig);
+	ret = copy_outputs(bz, vm, access(cfg, R_OK) ? NULL : cfg, artifacts, true, err);
+	if (!ret)
+		ret = write_signature(artifacts, res->signature, err);
+	return ret ? ret : 1;
+}
+
+int cp_kernel_build(const struct cp_kernel_spec *spec, const char *src,
+		    const char *artifacts, const char *log,
+		    struct cp_run_pool *pool, struct cp_kernel_build_result *res,
+		    struct cp_error *err)
+{
+	char tree[GIT_OID_HEXSZ + 1], cfg_hash[65], key[65], entry[PATH_MAX];
+	char bdir[PATH_MAX], cdir[PATH_MAX], p[PATH_MAX], bz[PATH_MAX], vm[PATH_MAX];
+	char srcabs[PATH_MAX], cc_arg[PATH_MAX + 16], o_arg[PATH_MAX + 4], j_arg[32];
+	char *cfg = NULL, *old = NULL, *keytext = NULL, *built_cfg = NULL, *logtext = NULL;
+	size_t cfg_len = 0, old_len = 0, log_len = 0;
+	struct cp_kernel_version ver;
+	struct cp_run_result rr = { 0 };
+	const char *cc;
+	struct timespec t0, t1;
+	const char *env[] = {
+		"KBUILD_BUILD_TIMESTAMP=" KBUILD_TIMESTAMP,
+		"KBUILD_BUILD_USER=culprit",
+		"KBUILD_BUILD_HOST=culprit",
+		"KBUILD_BUILD_VERSION=1",
+		"LOCALVERSION=",
+		NULL,
+	};
+	const char *argv[12];
+	unsigned jobs;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	if (!realpath(src, srcabs))
+		return cp_error_set(err, CP_ERR_IO, "%s: %s", src, strerror(errno));
+	ret = mkdir_p(artifacts, err);
+	if (ret)
+		return ret;
+	if (spec->build_dir)
+		snprintf(bdir, sizeof(bdir), "%s", spec->build_dir);
+	else if (snprintf(bdir, sizeof(bdir), "%s/../../kernel-build", artifacts) >= (int)sizeof(bdir))
+		return cp_error_set(err, CP_ERR_IO, "path too long: %s", artifacts);
+	if (spec->cache_dir)
+		snprintf(cdir, sizeof(cdir), "%s", spec->cache_dir);
+	else if (snprintf(cdir, sizeof(cdir), "%s/../../kernel-cache", artifacts) >= (int)sizeof(cdir))
+		return cp_error_set(err, CP_ERR_IO, "path too long: %s", artifacts);
+	ret = mkdir_p(bdir, err);
+	if (!ret)
+		ret = mkdir_p(cdir, err);
+	if (ret)
+		return ret;
+	if (!realpath(bdir, p))
+		return cp_error_set(err, CP_ERR_IO, "%s: %s", bdir, strerror(errno));
+	snprintf(bdir, sizeof(bdir), "%s", p);
+
+	/* the compiler for this tree's version */
+	ret = cp_kernel_version(srcabs, &ver, err);
+	if (ret)
+		return ret;
+	cc = cp_kernel_pick_compiler(spec, ver);
+	ret = compiler_line(pool, cc, res->compiler_line, sizeof(res->compiler_line), err);
+	if (ret)
+		return ret;
+
+	/* the cache key: tree id, config, compiler */
+	ret = tree_id(srcabs, tree, err);
+	if (!ret)
+		ret = read_file(spec->config, &cfg, &cfg_len, err);
+	if (ret)
+		goto out;
+	if (sha256_hex(cfg, cfg_len, cfg_hash) < 0 ||
+	    asprintf(&keytext, "%s\n%s\n%s\n%s\n", tree, cfg_hash, cc, res->compiler_line) < 0 ||
+	    sha256_hex(keytext, strlen(keytext), key) < 0) {
+		keytext = NULL;
+		ret = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (path_join(entry, sizeof(entry), cdir, key, err)) {
+		ret = err->code;
+		goto out;
+	}
+	ret = from_cache(entry, artifacts, res, err);
+	if (ret < 0)
+		goto out;
+	if (ret == 1) {
+		res->ok = true;
+		res->cached = true;
+		ret = 0;
+		goto out;
+	}
+
+	/* the user's config, rewritten only when it changed (keeps mtimes) */
+	ret = path_join(p, sizeof(p), bdir, ".culprit-config", err);
+	if (ret)
+		goto out;
+	if (read_file(p, &old, &old_len, NULL) || old_len != cfg_len || memcmp(old, cfg, cfg_len)) {
+		char dot[PATH_MAX];
+
+		ret = path_join(dot, sizeof(dot), bdir, ".config", err);
+		if (!ret)
+			ret = write_file(dot, cfg, cfg_len, err);
+		if (!ret)
+			ret = write_file(p, cfg, cfg_len, err);
+		if (ret)
+			goto out;
+	}
+
+	jobs = spec->jobs;
+	if (!jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		jobs = n > 0 ? (unsigned)n : 1;
+	}
+	snprintf(o_arg, sizeof(o_arg), "O=%s", bdir);
+	snprintf(j_arg, sizeof(j_arg), "-j%u", jobs);
+	if (spec->ccache && in_path("ccache"))
+		snprintf(cc_arg, sizeof(cc_arg), "CC=ccache %s", cc);
+	else
+		snprintf(cc_arg, sizeof(cc_arg), "CC=%s", cc);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	argv[0] = "make";
+	argv[1] = "-C";
+	argv[2] = srcabs;
+	argv[3] = o_arg;
+	argv[4] = cc_arg;
+	argv[5] = "LOCALVERSION=";
+	argv[6] = "olddefconfig";
+	argv[7] = NULL;
+	ret = path_join(p, sizeof(p), artifacts, "olddefconfig.log", err);
+	if (!ret)
+		ret = run_wait(pool, argv, srcabs, env, p, &rr, err);
+	if (ret)
+		goto out;
+	if (rr.status.exit_code != 0) {
+		cp_kernel_first_error(rr.tail, rr.tail_len, res->error_line, sizeof(res->error_line));
+		if (!res->error_line[0])
+			snprintf(res->error_line, sizeof(res->error_line),
+				 "make olddefconfig failed (exit %d)", rr.status.exit_code);
+		goto failed;
+	}
+	cp_run_result_dispose(&rr);
+
+	/* options that must hold */
+	ret = path_join(p, sizeof(p), bdir, ".config", err);
+	if (!ret)
+		ret = read_file(p, &built_cfg, NULL, err);
+	if (!ret)
+		ret = cp_kernel_config_check(built_cfg, spec->must, spec->nmust,
+					     &res->dropped, &res->ndropped, err);
+	if (ret)
+		goto out;
+
+	argv[6] = j_arg;
+	argv[7] = "bzImage";
+	argv[8] = "vmlinux";
+	argv[9] = NULL;
+	ret = run_wait(pool, argv, srcabs, env, log, &rr, err);
+	if (ret)
+		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (rr.status.exit_code != 0) {
+		if (log && !read_file(log, &logtext, &log_len, NULL))
+			cp_kernel_first_error(logtext, log_len, res->error_line,
+					      sizeof(res->error_line));
+		if (!res->error_line[0])
+			cp_kernel_first_error(rr.tail, rr.tail_len, res->error_line,
+					      sizeof(res->error_line));
+		if (!res->error_line[0])
+			snprintf(res->error_line, sizeof(res->error_line),
+				 "make failed (exit %d)", rr.status.exit_code);
+		goto failed;
+	}
+
+	/* outputs, signature, cache entry */
+	ret = path_join(bz, sizeof(bz), bdir, "arch/x86/boot/bzImage", err);
+	if (!ret)
+		ret = path_join(vm, sizeof(vm), bdir, "vmlinux", err);
+	if (!ret)
+		ret = cp_kernel_signature(vm, res->signature, err);
+	if (!ret)
+		ret = copy_outputs(bz, vm, p, artifacts, false, err);
+	if (!ret)
+		ret = write_signature(artifacts, res->signature, err);
+	if (ret)
+		goto out;
+	res->ok = true;
+	/* a cache entry is best effort: a full disk must not fail the build */
+	if (!mkdir_p(entry, NULL)) {
+		char abz[PATH_MAX], avm[PATH_MAX], acfg[PATH_MAX];
+
+		/* from the artifacts (copies), linked when on one filesystem */
+		if (!path_join(abz, sizeof(abz), artifacts, "bzImage", NULL) &&
+		    !path_join(avm, sizeof(avm), artifacts, "vmlinux", NULL) &&
+		    !path_join(acfg, sizeof(acfg), artifacts, "config", NULL) &&
+		    !copy_outputs(abz, avm, acfg, entry, true, NULL))
+			write_signature(entry, res->signature, NULL);
+	}
+	ret = 0;
+	goto out;
+failed:
+	res->ok = false;
+	ret = 0;
+out:
+	cp_run_result_dispose(&rr);
+	free(cfg);
+	free(old);
+	free(keytext);
+	free(built_cfg);
+	free(logtext);
+	return ret;
+}

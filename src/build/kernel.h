@@ -1,0 +1,182 @@
+/*
+ * The kernel builder: builds a Linux tree checked out in a worktree into an
+ * out-of-tree build directory reused between commits, and identifies the
+ * result by its kernel signature.
+ *
+ * The caller's steps (culprit kernel-build does exactly this):
+ *
+ *   1. cp_kernel_spec_from_json() reads the job file's "kernel" section into
+ *      a struct cp_kernel_spec (cp_kernel_spec_free() when done)
+ *   2. cp_kernel_version() reads VERSION/PATCHLEVEL of the tree and
+ *      cp_kernel_pick_compiler() chooses the compiler from the policy table
+ *   3. cp_kernel_build() copies the user's config into the build directory,
+ *      runs `make olddefconfig`, checks the options that must hold, and
+ *      builds bzImage and vmlinux; cp_kernel_signature() hashes vmlinux
+ *
+ * The signature is syzkaller's: SHA-256 of each loadable section of vmlinux
+ * (SHF_ALLOC, not SHT_NOBITS, not SHT_NOTE), the 32-byte digests fed in
+ * section-header order into an outer SHA-256.  Sources that differ only in
+ * comments give equal signatures (line numbers in WARN/BUG still count).
+ *
+ * Everything here takes its state as arguments; no file-scope state.
+ */
+#ifndef CULPRIT_BUILD_KERNEL_H
+#define CULPRIT_BUILD_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "util/error.h"
+
+/* 64 hex digits and a NUL. */
+#define CP_KERNEL_SIG_HEXSZ 65
+
+/*
+ * Kernel signature of the ELF file at path, as lowercase hex.
+ * CP_ERR_IO when it cannot be read, CP_ERR_INPUT when it is not ELF.
+ */
+int cp_kernel_signature(const char *path, char out[CP_KERNEL_SIG_HEXSZ],
+			struct cp_error *err);
+
+/* A kernel version as VERSION.PATCHLEVEL (e.g. 6.1 is {6, 1}). */
+struct cp_kernel_version {
+	int major;
+	int minor;
+};
+
+/* Reads VERSION and PATCHLEVEL from SRC/Makefile. CP_ERR_INPUT if missing. */
+int cp_kernel_version(const char *src, struct cp_kernel_version *out,
+		      struct cp_error *err);
+
+/* Parses "6.1" (or "6"), as in the policy table. */
+int cp_kernel_version_parse(const char *s, struct cp_kernel_version *out);
+
+/* <0, 0, >0 like strcmp. */
+int cp_kernel_version_cmp(struct cp_kernel_version a, struct cp_kernel_version b);
+
+/*
+ * One row of the compiler policy: kernels from min (inclusive) to max
+ * (exclusive) build with cc.  A missing bound is open.  The first matching
+ * row wins; no row matching means "gcc".
+ */
+struct cp_kernel_compiler {
+	bool has_min, has_max;
+	struct cp_kernel_version min, max;
+	char *cc;		/* command, e.g. "gcc-12" or "clang" */
+};
+
+/* One option that must hold after olddefconfig. */
+struct cp_kernel_option {
+	char *name;		/* "CONFIG_LKDTM" */
+	char *value;		/* "y", "\"str\"", or NULL for "is not set" */
+};
+
+/*
+ * Parses a .config line: "CONFIG_X=v" or "# CONFIG_X is not set".  Returns
+ * 1 and fills *opt (caller frees name and value) for an option line, 0 for
+ * anything else (comments, blank lines), negative on allocation failure.
+ */
+int cp_kernel_option_parse(const char *line, struct cp_kernel_option *opt);
+
+/*
+ * Checks each option of want against the .config text cfg (NUL-terminated):
+ * an option whose value differs (or that is unset while a value was asked,
+ * or set while "is not set" was asked) is dropped.  Fills *dropped with a
+ * malloc'ed, NUL-terminated list of "CONFIG_X=y (got: is not set)" strings
+ * (*ndropped entries; free with cp_kernel_strv_free).
+ */
+int cp_kernel_config_check(const char *cfg, const struct cp_kernel_option *want,
+			   size_t nwant, char ***dropped, size_t *ndropped,
+			   struct cp_error *err);
+
+void cp_kernel_strv_free(char **v);
+
+/* The "kernel" section of a job file. */
+struct cp_kernel_spec {
+	char *config;		/* path of the user's .config (absolute) */
+	char *build_dir;	/* out-of-tree build dir; NULL: <out>/kernel-build */
+	char *cache_dir;	/* build cache; NULL: <out>/kernel-cache */
+	struct cp_kernel_compiler *compilers;
+	size_t ncompilers;
+	struct cp_kernel_option *must;	/* options that must hold */
+	size_t nmust;
+	unsigned jobs;		/* make -jN; 0: number of CPUs */
+	bool ccache;		/* use ccache when installed (default true) */
+	char *cmdline;		/* kernel command line for the VM, or NULL */
+};
+
+void cp_kernel_spec_init(struct cp_kernel_spec *spec);
+void cp_kernel_spec_free(struct cp_kernel_spec *spec);
+
+/*
+ * Fills spec from the "kernel" object.  Relative paths are taken from base
+ * (the job file's folder; NULL: the current directory).  CP_ERR_JOB names a
+ * bad field.
+ */
+int cp_kernel_spec_from_json(json_t *obj, const char *base,
+			     struct cp_kernel_spec *spec, struct cp_error *err);
+
+/* The compiler for version v (never NULL; "gcc" by default). */
+const char *cp_kernel_pick_compiler(const struct cp_kernel_spec *spec,
+				    struct cp_kernel_version v);
+
+/* What one build did. */
+struct cp_kernel_build_result {
+	bool ok;		/* bzImage and vmlinux built */
+	bool cached;		/* taken from the build cache */
+	double seconds;		/* make time (0 when cached) */
+	char compiler_line[256];	/* first line of `cc --version` */
+	char signature[CP_KERNEL_SIG_HEXSZ];	/* "" when not built */
+	char error_line[512];	/* first error line of a failed build */
+	char **dropped;		/* options dropped by olddefconfig */
+	size_t ndropped;
+};
+
+void cp_kernel_build_result_dispose(struct cp_kernel_build_result *res);
+
+/*
+ * Builds the kernel in src (a git worktree) with the options of spec into
+ * spec->build_dir, then copies bzImage and vmlinux into artifacts and writes
+ * artifacts/signature.  A cache entry keyed by the tree id, the config's
+ * hash and the compiler line is used when present, and filled after a build.
+ * A failed build is not an error: res->ok is false and res->error_line says
+ * why.  log receives make's output (may be NULL).  Errors: CP_ERR_CHILD when
+ * make cannot be run, CP_ERR_IO, CP_ERR_INTERRUPTED when pool (a pool of at
+ * least one job, made by the caller, whose signal handler may cancel it) was
+ * cancelled: then make's process group is killed.
+ */
+struct cp_run_pool;
+int cp_kernel_build(const struct cp_kernel_spec *spec, const char *src,
+		    const char *artifacts, const char *log,
+		    struct cp_run_pool *pool, struct cp_kernel_build_result *res,
+		    struct cp_error *err);
+
+/*
+ * The first error line in make's output (buf, len), or "" when none:
+ * compiler "error:" lines, then make's "*** ... Error" lines.
+ */
+void cp_kernel_first_error(const char *buf, size_t len, char *out, size_t size);
+
+/*
+ * The kernel job sections (issue 6): turns "kernel", "vm" and "repro" of a
+ * job object into the shell commands the driver runs per commit:
+ *   build: '<culprit>' kernel-build --spec '<json>'
+ *   test:  '<culprit>' vm-run --spec '<json>'
+ * The sections are validated and copied (with absolute paths; base is the
+ * job file's folder or NULL) into the commands; job_obj is not changed.
+ * When job_obj has no "kernel" section, *build_cmd and *test_cmd are NULL
+ * and 0 is returned.  Caller frees both strings.
+ */
+int cp_kernel_job_expand(json_t *job_obj, const char *base, char **build_cmd,
+			 char **test_cmd, struct cp_error *err);
+
+/* Single-quotes s for /bin/sh (malloc'ed, NULL when out of memory). */
+char *cp_kernel_shell_quote(const char *s);
+
+/* Path of the running culprit (/proc/self/exe), malloc'ed. */
+int cp_kernel_self_path(char **out, struct cp_error *err);
+
+#endif

@@ -1,0 +1,254 @@
+/*
+ * The kernel sections of a job file ("kernel", "vm", "repro") turned into
+ * the driver's build and test commands: culprit kernel-build and culprit
+ * vm-run, each given the validated sections as one JSON argument.
+ */
+#include "build/kernel.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+char *cp_kernel_shell_quote(const char *s)
+{
+	size_t n = 2, i;
+	char *out, *p;
+
+	for (i = 0; s[i]; i++)
+		n += s[i] == '\'' ? 4 : 1;
+	out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	p = out;
+	*p++ = '\'';
+	for (i = 0; s[i]; i++) {
+		if (s[i] == '\'') {
+			memcpy(p, "'\\''", 4);
+			p += 4;
+		} else {
+			*p++ = s[i];
+		}
+	}
+	*p++ = '\'';
+	*p = '\0';
+	return out;
+}
+
+int cp_kernel_self_path(char **out, struct cp_error *err)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	*out = NULL;
+	if (n < 0)
+		return cp_error_set(err, CP_ERR_IO, "cannot read /proc/self/exe: %s", strerror(errno));
+	buf[n] = '\0';
+	*out = strdup(buf);
+	return *out ? 0 : cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+}
+
+static int check_uint(json_t *vm, const char *key, long long lo, long long hi,
+		      struct cp_error *err)
+{
+	json_t *v = json_object_get(vm, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+		return cp_error_set(err, CP_ERR_JOB, "vm.%s: must be an integer from %lld to %lld",
+				    key, lo, hi);
+	return 0;
+}
+
+/* Validates "vm" and returns a copy with absolute paths in *out. */
+static int vm_section(json_t *vm, const char *base, json_t **out, struct cp_error *err)
+{
+	const char *key;
+	json_t *v, *copy;
+	int ret = 0;
+
+	*out = NULL;
+	if (!vm) {
+		*out = json_object();
+		return *out ? 0 : cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	}
+	if (!json_is_object(vm))
+		return cp_error_set(err, CP_ERR_JOB, "vm: must be an object");
+	json_object_foreach(vm, key, v) {
+		if (!strcmp(key, "type")) {
+			if (!json_is_string(v) || strcmp(json_string_value(v), "qemu"))
+				return cp_error_set(err, CP_ERR_JOB, "vm.type: only \"qemu\" is supported");
+		} else if (!strcmp(key, "accel")) {
+			const char *a = json_string_value(v);
+
+			if (!a || (strcmp(a, "auto") && strcmp(a, "kvm") && strcmp(a, "tcg")))
+				return cp_error_set(err, CP_ERR_JOB, "vm.accel: must be auto, kvm or tcg");
+		} else if (!strcmp(key, "qemu") || !strcmp(key, "busybox")) {
+			if (!json_is_string(v) || !json_string_length(v))
+				return cp_error_set(err, CP_ERR_JOB, "vm.%s: must be a path", key);
+		} else if (strcmp(key, "count") && strcmp(key, "mem") && strcmp(key, "cpus") &&
+			   strcmp(key, "boot_timeout") && strcmp(key, "run_timeout")) {
+			return cp_error_set(err, CP_ERR_JOB, "vm: unknown field '%s'", key);
+		}
+	}
+	ret = check_uint(vm, "count", 1, 1000, err);
+	if (!ret)
+		ret = check_uint(vm, "mem", 64, 1 << 20, err);
+	if (!ret)
+		ret = check_uint(vm, "cpus", 1, 64, err);
+	if (!ret)
+		ret = check_uint(vm, "boot_timeout", 1, 86400, err);
+	if (!ret)
+		ret = check_uint(vm, "run_timeout", 1, 86400, err);
+	if (ret)
+		return ret;
+	copy = json_deep_copy(vm);
+	if (!copy)
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	v = json_object_get(vm, "busybox");
+	if (v && json_string_value(v)[0] != '/') {
+		char *p = NULL;
+
+		if (asprintf(&p, "%s/%s", base ? base : ".", json_string_value(v)) < 0 ||
+		    json_object_set_new(copy, "busybox", json_string(p))) {
+			free(p);
+			json_decref(copy);
+			return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		}
+		free(p);
+	}
+	*out = copy;
+	return 0;
+}
+
+static int repro_section(json_t *r, const char *base, json_t **out, struct cp_error *err)
+{
+	const char *kind = NULL, *key;
+	char cwd[PATH_MAX], *p = NULL;
+	json_t *v;
+
+	*out = NULL;
+	if (!json_is_object(r))
+		return cp_error_set(err, CP_ERR_JOB, "repro: missing; {\"c\": PATH} or {\"sh\": PATH}");
+	json_object_foreach(r, key, v) {
+		if (strcmp(key, "c") && strcmp(key, "sh"))
+			return cp_error_set(err, CP_ERR_JOB, "repro: unknown field '%s'", key);
+		if (kind)
+			return cp_error_set(err, CP_ERR_JOB, "repro: give one of \"c\" and \"sh\"");
+		if (!json_is_string(v) || !json_string_length(v))
+			return cp_error_set(err, CP_ERR_JOB, "repro.%s: must be a path", key);
+		kind = key;
+	}
+	if (!kind)
+		return cp_error_set(err, CP_ERR_JOB, "repro: give one of \"c\" and \"sh\"");
+	v = json_object_get(r, kind);
+	if (json_string_value(v)[0] == '/') {
+		p = strdup(json_string_value(v));
+	} else {
+		if (!base) {
+			if (!getcwd(cwd, sizeof(cwd)))
+				return cp_error_set(err, CP_ERR_IO, "getcwd: %s", strerror(errno));
+			base = cwd;
+		}
+		if (asprintf(&p, "%s/%s", base, json_string_value(v)) < 0)
+			p = NULL;
+	}
+	if (!p)
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	if (access(p, R_OK)) {
+		cp_error_set(err, CP_ERR_JOB, "repro.%s: cannot read %s: %s", kind, p, strerror(errno));
+		free(p);
+		return CP_ERR_JOB;
+	}
+	*out = json_pack("{s:s}", kind, p);
+	free(p);
+	return *out ? 0 : cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+}
+
+/* The "kernel" section with absolute paths, validated by the parser. */
+static int kernel_section(json_t *k, const char *base, json_t **out, struct cp_error *err)
+{
+	struct cp_kernel_spec spec;
+	json_t *copy;
+	int ret;
+
+	*out = NULL;
+	cp_kernel_spec_init(&spec);
+	ret = cp_kernel_spec_from_json(k, base, &spec, err);
+	if (!ret && access(spec.config, R_OK))
+		ret = cp_error_set(err, CP_ERR_JOB, "kernel.config: cannot read %s: %s",
+				   spec.config, strerror(errno));
+	if (ret)
+		goto out;
+	copy = json_deep_copy(k);
+	if (!copy ||
+	    json_object_set_new(copy, "config", json_string(spec.config)) ||
+	    (spec.build_dir && json_object_set_new(copy, "build_dir", json_string(spec.build_dir))) ||
+	    (spec.cache_dir && json_object_set_new(copy, "cache_dir", json_string(spec.cache_dir)))) {
+		json_decref(copy);
+		ret = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	*out = copy;
+out:
+	cp_kernel_spec_free(&spec);
+	return ret;
+}
+
+static char *command(const char *self, const char *sub, const char *json)
+{
+	char *qs = cp_kernel_shell_quote(self), *qj = cp_kernel_shell_quote(json), *cmd = NULL;
+
+	if (qs && qj && asprintf(&cmd, "%s %s --spec %s", qs, sub, qj) < 0)
+		cmd = NULL;
+	free(qs);
+	free(qj);
+	return cmd;
+}
+
+int cp_kernel_job_expand(json_t *job_obj, const char *base, char **build_cmd,
+			 char **test_cmd, struct cp_error *err)
+{
+	json_t *k = NULL, *vm = NULL, *r = NULL, *spec = NULL;
+	char *self = NULL, *json = NULL;
+	int ret;
+
+	*build_cmd = *test_cmd = NULL;
+	if (!json_object_get(job_obj, "kernel")) {
+		if (json_object_get(job_obj, "vm") || json_object_get(job_obj, "repro"))
+			return cp_error_set(err, CP_ERR_JOB, "vm and repro need a kernel section");
+		return 0;
+	}
+	ret = kernel_section(json_object_get(job_obj, "kernel"), base, &k, err);
+	if (!ret)
+		ret = vm_section(json_object_get(job_obj, "vm"), base, &vm, err);
+	if (!ret)
+		ret = repro_section(json_object_get(job_obj, "repro"), base, &r, err);
+	if (!ret)
+		ret = cp_kernel_self_path(&self, err);
+	if (ret)
+		goto out;
+	spec = json_pack("{s:O, s:O, s:O}", "kernel", k, "vm", vm, "repro", r);
+	json = spec ? json_dumps(spec, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (json) {
+		*build_cmd = command(self, "kernel-build", json);
+		*test_cmd = command(self, "vm-run", json);
+	}
+	if (!*build_cmd || !*test_cmd) {
+		free(*build_cmd);
+		free(*test_cmd);
+		*build_cmd = *test_cmd = NULL;
+		ret = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	}
+out:
+	json_decref(k);
+	json_decref(vm);
+	json_decref(r);
+	json_decref(spec);
+	free(self);
+	free(json);
+	return ret;
+}
