@@ -12,6 +12,9 @@
 #include "report/internal.h"
 
 #include <pthread.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +39,7 @@ static struct cp_error init_err;
 
 static const char *const scan_keys[] = {
 	"Out of memory: Kill process", "Killed process", "lowmemorykiller: Killing",
-	"signal SIGBUS", "stack smashing detected", "INIT: PANIC",
+	"signal SIGBUS", "***: terminated", "INIT: PANIC",
 	"serialport: VM disconnected.", "Kernel panic - not syncing", NULL,
 };
 
@@ -69,37 +72,101 @@ static struct {
 	{ NULL, NULL },
 };
 
-static int bigram_score(unsigned char c)
+/*
+ * The prefilter: every crash marker has an anchor, a trigram of it that
+ * contains a key byte (':' for most markers, a capital for the others).
+ * The scan looks for key bytes 16 at a time (SSE2) and, at each one, looks
+ * the trigrams around it up in a 64 Kbit table of anchors; only lines with
+ * a hit get the exact checks.  Markers without a usable anchor switch the
+ * scan to checking every position (correct, slower).
+ */
+static const char key_bytes[] = ":UgKBSIF`";
+static bool slow_scan;
+
+static const struct {
+	const char *marker;
+	unsigned char off;
+} anchors[] = {
+	{ "BUG:", 1 }, { "WARNING:", 5 }, { "INFO:", 2 }, { "Unable to handle kernel", 0 },
+	{ "general protection fault", 0 }, { "stack segment: ", 11 }, { "Kernel panic", 0 },
+	{ "PANIC: double fault", 3 }, { "rust_kernel: panicked", 9 }, { "kernel BUG", 5 },
+	{ "Kernel BUG", 0 }, { "BUG kmalloc-", 0 }, { "divide error:", 10 },
+	{ "divide_error:", 10 }, { "invalid opcode:", 12 }, { "UBSAN:", 3 },
+	{ "Booting the kernel.", 0 }, { "unregister_netdevice: waiting for", 18 },
+	{ "VFS: Close: file count is 0", 2 }, { "VFS: Busy inodes after unmount", 2 },
+	{ "Internal error:", 12 }, { "Unhandled fault:", 13 }, { "Alignment trap:", 12 },
+	{ "trusty: panic", 4 }, { "fatal error:", 9 }, { "SYZFAIL:", 5 }, { "SYZFATAL:", 6 },
+	{ "panic:", 3 }, { "ERROR: AddressSanitizer", 3 }, { "ERROR: LeakSanitizer", 3 },
+	{ "WARNING: MemorySanitizer", 5 }, { "WARNING: ThreadSanitizer", 5 },
+	{ "runtime error: ", 11 }, { "Assertion `", 8 }, { "Assertion failed: ", 15 },
+	{ "Segmentation fault", 0 }, { "Bus error", 0 }, { "Illegal instruction", 0 },
+	{ "Floating point exception", 0 }, { "Out of memory: Kill process", 11 },
+	{ "Killed process", 0 }, { "lowmemorykiller: Killing", 13 }, { "signal SIGBUS", 7 },
+	{ "***: terminated", 1 }, { "INIT: PANIC", 2 }, { "serialport: VM disconnected.", 8 },
+	{ "Kernel panic - not syncing", 0 },
+};
+
+/* Anchors entered in the table, to confirm a hit with one memcmp. */
+static struct {
+	unsigned h;
+	const char *marker;
+	size_t len, off;
+} entries[128];
+static size_t n_entries;
+
+static bool is_key(unsigned char c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return 4;
-	if (c == ':' || c == '`')
-		return 4;
-	if (c == '.')
-		return 2;
-	if (c == ' ')
-		return 0;
-	return 1;
+	return c && strchr(key_bytes, c);
+}
+
+static inline unsigned trigram(const unsigned char *p)
+{
+	return (((unsigned)p[0] | (unsigned)p[1] << 8) ^ ((unsigned)p[2] << 5) ^
+		((unsigned)p[2] >> 3)) & 0xffff;
 }
 
 static void bigram_add(const char *s)
 {
-	size_t n = strlen(s), best = 0;
-	int score = -1;
+	size_t n = strlen(s), best = n;
+	unsigned h;
 
-	for (size_t i = 0; i + 1 < n; i++) {
-		int sc = bigram_score((unsigned char)s[i]) +
-			 bigram_score((unsigned char)s[i + 1]);
-
-		if (sc > score) {
-			score = sc;
+	for (size_t a = 0; a < sizeof(anchors) / sizeof(anchors[0]); a++)
+		if (!strcmp(anchors[a].marker, s) && anchors[a].off + 3u <= n)
+			best = anchors[a].off;
+	for (size_t i = 0; best == n && i + 2 < n; i++)
+		if (is_key((unsigned char)s[i]) || is_key((unsigned char)s[i + 1]) ||
+		    is_key((unsigned char)s[i + 2]))
 			best = i;
-		}
+	if (best == n || !(is_key((unsigned char)s[best]) || is_key((unsigned char)s[best + 1]) ||
+			   is_key((unsigned char)s[best + 2]))) {
+		slow_scan = true;
+		if (best == n)
+			return;
 	}
-	if (n < 2)
-		return;
-	unsigned k = (unsigned char)s[best] | (unsigned)(unsigned char)s[best + 1] << 8;
-	bigram[k >> 3] |= (uint8_t)(1u << (k & 7));
+	h = trigram((const unsigned char *)s + best);
+	bigram[h >> 3] |= (uint8_t)(1u << (h & 7));
+	if (n_entries < sizeof(entries) / sizeof(entries[0])) {
+		entries[n_entries].h = h;
+		entries[n_entries].marker = s;
+		entries[n_entries].len = n;
+		entries[n_entries].off = best;
+		n_entries++;
+	} else {
+		slow_scan = true;
+	}
+}
+
+/* True when a marker whose anchor is the trigram at p[s] is really there. */
+static bool confirm(const unsigned char *p, size_t s, size_t n)
+{
+	unsigned h = trigram(p + s);
+
+	for (size_t i = 0; i < n_entries; i++)
+		if (entries[i].h == h && s >= entries[i].off &&
+		    s - entries[i].off + entries[i].len <= n &&
+		    !memcmp(p + s - entries[i].off, entries[i].marker, entries[i].len))
+			return true;
+	return false;
 }
 
 static pthread_mutex_t skip_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -426,9 +493,71 @@ bool oops_match_line(const struct oops *o, const char *line, size_t len)
 
 static inline bool bigram_hit(const unsigned char *p)
 {
-	unsigned k = p[0] | (unsigned)p[1] << 8;
+	unsigned k = trigram(p);
 
 	return bigram[k >> 3] & (1u << (k & 7));
+}
+
+/* A trigram in the table that covers the key byte at pos, or n. */
+static inline size_t check_key(const unsigned char *p, size_t pos, size_t from,
+			       size_t n)
+{
+	for (size_t d = 0; d < 3; d++) {
+		size_t s;
+
+		if (pos < from + d)
+			break;
+		s = pos - d;
+		if (s + 3 <= n && bigram_hit(p + s) && confirm(p, s, n))
+			return s;
+	}
+	return n;
+}
+
+/* A position >= from of a line that may hold a marker, or n. */
+static size_t scan_hits(const unsigned char *p, size_t from, size_t n)
+{
+	size_t j = from, r;
+
+	if (slow_scan) {
+		for (; j + 3 <= n; j++)
+			if (bigram_hit(p + j) && (slow_scan || confirm(p, j, n)))
+				return j;
+		return n;
+	}
+#ifdef __SSE2__
+	{
+		const __m128i k0 = _mm_set1_epi8(':'), k1 = _mm_set1_epi8('U'),
+			      k2 = _mm_set1_epi8('g'), k3 = _mm_set1_epi8('K'),
+			      k4 = _mm_set1_epi8('B'), k5 = _mm_set1_epi8('S'),
+			      k6 = _mm_set1_epi8('I'), k7 = _mm_set1_epi8('F'),
+			      k8 = _mm_set1_epi8('`');
+
+		for (; j + 16 <= n; j += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(p + j));
+			__m128i m = _mm_or_si128(
+				_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, k0), _mm_cmpeq_epi8(v, k1)),
+					     _mm_or_si128(_mm_cmpeq_epi8(v, k2), _mm_cmpeq_epi8(v, k3))),
+				_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, k4), _mm_cmpeq_epi8(v, k5)),
+					     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, k6),
+								       _mm_cmpeq_epi8(v, k7)),
+							  _mm_cmpeq_epi8(v, k8))));
+			unsigned bits = (unsigned)_mm_movemask_epi8(m);
+
+			while (bits) {
+				size_t pos = j + (size_t)__builtin_ctz(bits);
+
+				if ((r = check_key(p, pos, from, n)) < n)
+					return r;
+				bits &= bits - 1;
+			}
+		}
+	}
+#endif
+	for (; j < n; j++)
+		if (is_key(p[j]) && (r = check_key(p, j, from, n)) < n)
+			return r;
+	return n;
 }
 
 /* ---- the stream ---- */
@@ -556,10 +685,7 @@ static const struct oref *check_line(struct cp_report_stream *st,
 
 static bool line_has_hit(const char *l, size_t n)
 {
-	for (size_t i = 0; i + 1 < n; i++)
-		if (bigram_hit((const unsigned char *)l + i))
-			return true;
-	return false;
+	return scan_hits((const unsigned char *)l, 0, n) < n;
 }
 
 static bool starts_second(const char *l, size_t n)
@@ -744,9 +870,8 @@ static int process(struct cp_report_stream *st, const char *p, size_t n,
 				size_t ls, le;
 				const struct oref *o;
 
-				while (j + 1 < n && !bigram_hit(u + j))
-					j++;
-				if (j + 1 >= n)
+				j = scan_hits(u, j, n);
+				if (j >= n)
 					return ring_push_tail(st, p, n);
 				nl = memrchr(p, '\n', j);
 				ls = nl ? (size_t)(nl - p) + 1 : 0;
