@@ -360,9 +360,10 @@ int cp_kernel_config_check(const char *cfg, const struct cp_kernel_option *want,
 		else
 			ok = !got;
 		if (!ok) {
-			snprintf(buf, sizeof(buf), "%s%s%s (got: %s%s)",
+			snprintf(buf, sizeof(buf), "%s%s%s%s (got: %s%s)",
 				 want[i].value ? "" : "# ", want[i].name,
 				 want[i].value ? "=" : " is not set",
+				 want[i].value ? want[i].value : "",
 				 got ? "=" : (r ? "is not set" : "absent"), got ? got : "");
 			list[n] = strdup(buf);
 			if (!list[n]) {

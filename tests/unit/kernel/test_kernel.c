@@ -1,0 +1,611 @@
+/*
+ * Kernel flow units that need no kernel: signatures of small ELF files
+ * compiled here, the cpio writer, the compiler policy, config checks, the
+ * QEMU command line, the kernel job sections, and the VM verdict on the
+ * console logs of ../shared/kernel-lab/samples (skipped when absent).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build/kernel.h"
+#include "report/report.h"
+#include "run/exec.h"
+#include "run/qemu.h"
+
+static char tmpdir[256];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/culprit-kernel-test-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void write_text(const char *name, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", tmpdir, name);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* gcc ARGS in tmpdir: 0 on success. */
+static int gcc(const char *args)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && gcc %s 2>/dev/null", tmpdir, args);
+	return system(cmd);
+}
+
+static void sig_of(const char *name, char out[CP_KERNEL_SIG_HEXSZ])
+{
+	struct cp_error err;
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", tmpdir, name);
+	cp_error_clear(&err);
+	assert_int_equal(cp_kernel_signature(p, out, &err), 0);
+	assert_int_equal(strlen(out), 64);
+}
+
+static const char prog[] =
+	"#include <stdio.h>\n"
+	"static int table[16] = { 1, 2, 3 };\n"
+	"static char big[4096];\n"
+	"int f(int x) { return table[x & 15] * 3 + big[x & 4095]; }\n"
+	"int main(int argc, char **argv) { (void)argv; printf(\"%d\\n\", f(argc)); return 0; }\n";
+
+static void signature_same_sources_same_signature(void **state)
+{
+	char a[CP_KERNEL_SIG_HEXSZ], b[CP_KERNEL_SIG_HEXSZ];
+
+	(void)state;
+	write_text("p.c", prog);
+	assert_int_equal(gcc("-O2 -o p1 p.c"), 0);
+	assert_int_equal(gcc("-O2 -o p2 p.c"), 0);
+	sig_of("p1", a);
+	sig_of("p2", b);
+	assert_string_equal(a, b);
+	/* object files (sections not loaded at fixed addresses) too */
+	assert_int_equal(gcc("-O2 -c -o p1.o p.c"), 0);
+	assert_int_equal(gcc("-O2 -c -o p2.o p.c"), 0);
+	sig_of("p1.o", a);
+	sig_of("p2.o", b);
+	assert_string_equal(a, b);
+}
+
+static void signature_ignores_comments_but_not_code(void **state)
+{
+	char a[CP_KERNEL_SIG_HEXSZ], b[CP_KERNEL_SIG_HEXSZ], c[CP_KERNEL_SIG_HEXSZ];
+	char *commented, *changed, *p;
+
+	(void)state;
+	commented = malloc(strlen(prog) + 64);
+	changed = strdup(prog);
+	assert_non_null(commented);
+	assert_non_null(changed);
+	/* a comment at the end: no line moves */
+	snprintf(commented, strlen(prog) + 64, "%s/* only a comment */\n", prog);
+	p = strstr(changed, "* 3");
+	assert_non_null(p);
+	p[2] = '5';
+	write_text("p.c", prog);
+	write_text("q.c", commented);
+	write_text("r.c", changed);
+	assert_int_equal(gcc("-O2 -o p p.c"), 0);
+	assert_int_equal(gcc("-O2 -o q q.c"), 0);
+	assert_int_equal(gcc("-O2 -o r r.c"), 0);
+	sig_of("p", a);
+	sig_of("q", b);
+	sig_of("r", c);
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, c);
+	/* debug info is not loaded: -g does not change the signature */
+	assert_int_equal(gcc("-O2 -g -o pg p.c"), 0);
+	sig_of("pg", b);
+	assert_string_equal(a, b);
+	free(commented);
+	free(changed);
+}
+
+static void signature_errors(void **state)
+{
+	char sig[CP_KERNEL_SIG_HEXSZ], p[512];
+	struct cp_error err;
+
+	(void)state;
+	write_text("not-elf", "hello\n");
+	snprintf(p, sizeof(p), "%s/not-elf", tmpdir);
+	assert_int_equal(cp_kernel_signature(p, sig, &err), CP_ERR_INPUT);
+	snprintf(p, sizeof(p), "%s/missing", tmpdir);
+	assert_int_equal(cp_kernel_signature(p, sig, &err), CP_ERR_IO);
+}
+
+static unsigned hexfield(const char *h, int i)
+{
+	char buf[9];
+
+	memcpy(buf, h + 6 + 8 * i, 8);
+	buf[8] = '\0';
+	return (unsigned)strtoul(buf, NULL, 16);
+}
+
+static void cpio_layout(void **state)
+{
+	struct cp_cpio c;
+	struct cp_error err;
+
+	(void)state;
+	cp_cpio_init(&c);
+	assert_int_equal(cp_cpio_add(&c, "bin", S_IFDIR | 0755, NULL, 0, 0, 0, &err), 0);
+	assert_int_equal(cp_cpio_add(&c, "bin/hello", S_IFREG | 0755, "hi\n", 3, 0, 0, &err), 0);
+	assert_int_equal(cp_cpio_add(&c, "dev/console", S_IFCHR | 0600, NULL, 0, 5, 1, &err), 0);
+	assert_int_equal(cp_cpio_finish(&c, &err), 0);
+	assert_int_equal(c.len % 4, 0);
+	assert_memory_equal(c.data, "070701", 6);
+	assert_int_equal(hexfield(c.data, 1), S_IFDIR | 0755);	/* mode */
+	assert_int_equal(hexfield(c.data, 11), 4);		/* namesize "bin\0" */
+	/* second entry: 110 + 4 name bytes, padded to 116 */
+	assert_memory_equal(c.data + 116, "070701", 6);
+	assert_int_equal(hexfield(c.data + 116, 6), 3);	/* filesize */
+	assert_non_null(memmem(c.data, c.len, "bin/hello", 9));
+	assert_non_null(memmem(c.data, c.len, "hi\n", 3));
+	assert_non_null(memmem(c.data, c.len, "TRAILER!!!", 10));
+	cp_cpio_dispose(&c);
+}
+
+static void cpio_reads_back_with_cpio_tool(void **state)
+{
+	struct cp_cpio c;
+	struct cp_error err;
+	char p[512], cmd[1024], line[256];
+	FILE *f;
+
+	(void)state;
+	if (access("/usr/bin/cpio", X_OK) && access("/bin/cpio", X_OK))
+		skip();
+	cp_cpio_init(&c);
+	assert_int_equal(cp_cpio_add(&c, ".", S_IFDIR | 0755, NULL, 0, 0, 0, &err), 0);
+	assert_int_equal(cp_cpio_add(&c, "init", S_IFREG | 0755, "#!/bin/sh\n", 10, 0, 0, &err), 0);
+	assert_int_equal(cp_cpio_add(&c, "sh", S_IFLNK | 0777, "busybox", 7, 0, 0, &err), 0);
+	assert_int_equal(cp_cpio_finish(&c, &err), 0);
+	snprintf(p, sizeof(p), "%s/a.cpio", tmpdir);
+	f = fopen(p, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(c.data, 1, c.len, f), c.len);
+	assert_int_equal(fclose(f), 0);
+	cp_cpio_dispose(&c);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && mkdir x && cd x && cpio -id --quiet < ../a.cpio && "
+		 "cat init && readlink sh", tmpdir);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "#!/bin/sh\n");
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "busybox\n");
+	assert_int_equal(pclose(f), 0);
+}
+
+static void compiler_policy(void **state)
+{
+	struct cp_kernel_spec spec;
+	struct cp_kernel_version v;
+	struct cp_error err;
+	json_t *j;
+
+	(void)state;
+	j = json_loads("{\"config\": \"/x/.config\", \"compilers\": ["
+		       "{\"max\": \"4.19\", \"cc\": \"gcc-8\"},"
+		       "{\"min\": \"4.19\", \"max\": \"6.0\", \"cc\": \"gcc-10\"},"
+		       "{\"min\": \"6.0\", \"cc\": \"gcc-12\"}]}", 0, NULL);
+	assert_non_null(j);
+	cp_kernel_spec_init(&spec);
+	assert_int_equal(cp_kernel_spec_from_json(j, NULL, &spec, &err), 0);
+	assert_int_equal(spec.ncompilers, 3);
+	assert_int_equal(cp_kernel_version_parse("4.14", &v), 0);
+	assert_string_equal(cp_kernel_pick_compiler(&spec, v), "gcc-8");
+	assert_int_equal(cp_kernel_version_parse("4.19", &v), 0);
+	assert_string_equal(cp_kernel_pick_compiler(&spec, v), "gcc-10");
+	assert_int_equal(cp_kernel_version_parse("5.15", &v), 0);
+	assert_string_equal(cp_kernel_pick_compiler(&spec, v), "gcc-10");
+	assert_int_equal(cp_kernel_version_parse("6.1", &v), 0);
+	assert_string_equal(cp_kernel_pick_compiler(&spec, v), "gcc-12");
+	assert_int_equal(cp_kernel_version_parse("6", &v), 0);
+	assert_string_equal(cp_kernel_pick_compiler(&spec, v), "gcc-12");
+	assert_int_not_equal(cp_kernel_version_parse("six", &v), 0);
+	assert_int_not_equal(cp_kernel_version_parse("6.1.2", &v), 0);
+	cp_kernel_spec_free(&spec);
+	json_decref(j);
+
+	/* no table: gcc; bad rows are job errors naming the field */
+	cp_kernel_spec_init(&spec);
+	assert_string_equal(cp_kernel_pick_compiler(&spec, v), "gcc");
+	j = json_loads("{\"config\": \"c\", \"compilers\": [{\"min\": \"x\", \"cc\": \"gcc\"}]}", 0, NULL);
+	assert_int_equal(cp_kernel_spec_from_json(j, "/base", &spec, &err), CP_ERR_JOB);
+	assert_non_null(strstr(err.msg, "compilers[0].min"));
+	cp_kernel_spec_free(&spec);
+	json_decref(j);
+	j = json_loads("{\"config\": \"c\", \"colour\": 1}", 0, NULL);
+	assert_int_equal(cp_kernel_spec_from_json(j, "/base", &spec, &err), CP_ERR_JOB);
+	assert_non_null(strstr(err.msg, "colour"));
+	cp_kernel_spec_free(&spec);
+	json_decref(j);
+	/* relative paths from the job file's folder */
+	j = json_loads("{\"config\": \"k/.config\"}", 0, NULL);
+	assert_int_equal(cp_kernel_spec_from_json(j, "/base", &spec, &err), 0);
+	assert_string_equal(spec.config, "/base/k/.config");
+	assert_true(spec.ccache);
+	cp_kernel_spec_free(&spec);
+	json_decref(j);
+}
+
+static void kernel_version_from_makefile(void **state)
+{
+	struct cp_kernel_version v;
+	struct cp_error err;
+
+	(void)state;
+	write_text("Makefile", "# SPDX\nVERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 192\nEXTRAVERSION =\n");
+	assert_int_equal(cp_kernel_version(tmpdir, &v, &err), 0);
+	assert_int_equal(v.major, 6);
+	assert_int_equal(v.minor, 1);
+	write_text("Makefile", "all:\n");
+	assert_int_equal(cp_kernel_version(tmpdir, &v, &err), CP_ERR_INPUT);
+}
+
+static void config_options(void **state)
+{
+	struct cp_kernel_option o, want[4];
+	struct cp_error err;
+	char **dropped;
+	size_t n;
+	const char *cfg =
+		"#\n# Automatically generated file; DO NOT EDIT.\n#\n"
+		"CONFIG_64BIT=y\n"
+		"CONFIG_LKDTM=y\n"
+		"# CONFIG_KASAN is not set\n"
+		"CONFIG_CMDLINE=\"a b\"\n";
+
+	(void)state;
+	assert_int_equal(cp_kernel_option_parse("CONFIG_X=y", &o), 1);
+	assert_string_equal(o.name, "CONFIG_X");
+	assert_string_equal(o.value, "y");
+	free(o.name);
+	free(o.value);
+	assert_int_equal(cp_kernel_option_parse("# CONFIG_Y is not set", &o), 1);
+	assert_string_equal(o.name, "CONFIG_Y");
+	assert_null(o.value);
+	free(o.name);
+	assert_int_equal(cp_kernel_option_parse("# Automatically generated", &o), 0);
+	assert_int_equal(cp_kernel_option_parse("", &o), 0);
+	assert_int_equal(cp_kernel_option_parse("CONFIG_Z", &o), 0);
+
+	want[0] = (struct cp_kernel_option){ "CONFIG_LKDTM", "y" };
+	want[1] = (struct cp_kernel_option){ "CONFIG_KASAN", "y" };
+	want[2] = (struct cp_kernel_option){ "CONFIG_SLOB", NULL };
+	want[3] = (struct cp_kernel_option){ "CONFIG_64BIT", NULL };
+	assert_int_equal(cp_kernel_config_check(cfg, want, 4, &dropped, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(dropped[0], "CONFIG_KASAN=y (got: is not set)");
+	assert_string_equal(dropped[1], "# CONFIG_64BIT is not set (got: =y)");
+	assert_null(dropped[2]);
+	cp_kernel_strv_free(dropped);
+	want[0] = (struct cp_kernel_option){ "CONFIG_NEW", "y" };
+	assert_int_equal(cp_kernel_config_check(cfg, want, 1, &dropped, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(dropped[0], "CONFIG_NEW=y (got: absent)");
+	cp_kernel_strv_free(dropped);
+}
+
+static void first_build_error(void **state)
+{
+	char out[256];
+	const char *log =
+		"  CC      kernel/sys.o\n"
+		"kernel/sys.c: In function '__do_sys_sethostname':\n"
+		"kernel/sys.c:1383:9: error: 'x' undeclared (first use in this function)\n"
+		"kernel/sys.c:1390:9: error: second\n"
+		"make[3]: *** [scripts/Makefile.build:250: kernel/sys.o] Error 1\n";
+	const char *link_only = "  LD      vmlinux\nmake[1]: *** [Makefile:1250: vmlinux] Error 1\n";
+
+	(void)state;
+	cp_kernel_first_error(log, strlen(log), out, sizeof(out));
+	assert_string_equal(out, "kernel/sys.c:1383:9: error: 'x' undeclared (first use in this function)");
+	cp_kernel_first_error(link_only, strlen(link_only), out, sizeof(out));
+	assert_string_equal(out, "make[1]: *** [Makefile:1250: vmlinux] Error 1");
+	cp_kernel_first_error("all fine\n", 9, out, sizeof(out));
+	assert_string_equal(out, "");
+}
+
+static void qemu_command_line(void **state)
+{
+	struct cp_vm_config c = { 0 };
+	struct cp_error err;
+	char **argv, joined[2048] = "";
+	size_t i;
+
+	(void)state;
+	c.kernel = "/o/bzImage";
+	c.initrd = "/o/initrd";
+	c.console = "/o/console-0.log";
+	c.accel = "tcg";
+	c.cmdline = "nokaslr";
+	c.mem_mb = 1024;
+	c.cpus = 2;
+	assert_int_equal(cp_qemu_argv(&c, &argv, &err), 0);
+	for (i = 0; argv[i]; i++) {
+		strcat(joined, argv[i]);
+		strcat(joined, "|");
+	}
+	assert_string_equal(argv[0], "qemu-system-x86_64");
+	assert_non_null(strstr(joined, "|-accel|tcg|-cpu|max|"));
+	assert_non_null(strstr(joined, "|-m|1024M|-smp|2|"));
+	assert_non_null(strstr(joined, "|-nographic|"));
+	assert_non_null(strstr(joined, "|-no-reboot|"));
+	assert_non_null(strstr(joined, "|-serial|file:/o/console-0.log|"));
+	assert_non_null(strstr(joined, "|-kernel|/o/bzImage|-initrd|/o/initrd|"));
+	assert_non_null(strstr(joined, "|-append|" CP_VM_CMDLINE_DEFAULT " nokaslr|"));
+	cp_qemu_argv_free(argv);
+
+	c.accel = "kvm";
+	c.cmdline = NULL;
+	c.qemu = "/opt/qemu";
+	assert_int_equal(cp_qemu_argv(&c, &argv, &err), 0);
+	assert_string_equal(argv[0], "/opt/qemu");
+	assert_string_equal(argv[2], "kvm");
+	assert_string_equal(argv[4], "host");
+	for (i = 0; argv[i]; i++)
+		if (!strcmp(argv[i], "-append"))
+			assert_string_equal(argv[i + 1], CP_VM_CMDLINE_DEFAULT);
+	cp_qemu_argv_free(argv);
+
+	c.accel = "xen";
+	assert_int_equal(cp_qemu_argv(&c, &argv, &err), CP_ERR_USAGE);
+	c.accel = "tcg";
+	c.console = "/o/a,b.log";
+	assert_int_equal(cp_qemu_argv(&c, &argv, &err), CP_ERR_USAGE);
+}
+
+/* A lab sample with culprit-vm markers where the lab's /init printed its own. */
+static char *sample(const char *name, bool basic_ok, size_t *len)
+{
+	char p[512], *buf, *out, *at;
+	const char *dir = getenv("SOURCE_ROOT");
+	const char *mark = "culprit: repro start";
+	const char *repl;
+	size_t n = 0, cap = 1 << 20;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/../shared/kernel-lab/samples/%s", dir ? dir : "..", name);
+	f = fopen(p, "rb");
+	if (!f)
+		return NULL;
+	buf = calloc(1, cap);
+	assert_non_null(buf);
+	n = fread(buf, 1, cap - 1, f);
+	fclose(f);
+	repl = basic_ok ? CP_VM_MARK_USER "\r\n" CP_VM_MARK_BASIC_OK "\r\n" CP_VM_MARK_REPRO
+			: CP_VM_MARK_USER;
+	out = calloc(1, n + 256);
+	assert_non_null(out);
+	at = strstr(buf, mark);
+	if (at) {
+		memcpy(out, buf, (size_t)(at - buf));
+		strcat(out, repl);
+		strcat(out, at + strlen(mark));
+	} else {
+		memcpy(out, buf, n);
+	}
+	free(buf);
+	at = strstr(out, "culprit: repro exit status");
+	if (at) {
+		/* same length as CP_VM_MARK_EXIT: replace in place */
+		assert_int_equal(strlen("culprit: repro exit status") + 3, strlen(CP_VM_MARK_EXIT));
+		memmove(at + 3, at, strlen(at) + 1);
+		memcpy(at, CP_VM_MARK_EXIT, strlen(CP_VM_MARK_EXIT));
+	}
+	*len = strlen(out);
+	return out;
+}
+
+/*
+ * The verdict on a sample starts with want and, for a crash, ends with the
+ * title the crash-report parser gives the same log, which names func.
+ */
+static void judge(const char *name, bool basic_ok, bool timed_out, const char *want,
+		  const char *func)
+{
+	struct cp_vm_outcome o;
+	struct cp_report *rep = NULL;
+	struct cp_error err;
+	char expect[1100];
+	size_t len;
+	char *log = sample(name, basic_ok, &len);
+
+	if (!log)
+		return;
+	assert_int_equal(cp_vm_judge(log, len, timed_out, false, 300, &o, &err), 0);
+	if (func) {
+		assert_int_equal(cp_report_parse(log, len, &rep, &err), 0);
+		assert_non_null(rep);
+		snprintf(expect, sizeof(expect), "%s%s", want, rep->title);
+		assert_string_equal(o.text, expect);
+		assert_non_null(strstr(o.text, func));
+		cp_report_free(rep);
+	} else {
+		assert_string_equal(o.text, want);
+	}
+	free(log);
+}
+
+static void vm_verdicts_on_lab_samples(void **state)
+{
+	char p[512];
+	const char *dir = getenv("SOURCE_ROOT");
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/../shared/kernel-lab/samples/clean.log", dir ? dir : "..");
+	if (access(p, R_OK))
+		skip();
+	judge("clean.log", true, false, "OK", NULL);
+	judge("sethostname-before-culprit.log", true, false, "OK", NULL);
+	judge("sethostname-warn.log", true, false, "crashed: ", "WARNING in ");
+	judge("sethostname-warn.log", true, false, "crashed: ", "sethostname");
+	judge("sethostname-null.log", true, false, "crashed: ", "NULL pointer dereference in ");
+	judge("sethostname-null.log", true, false, "crashed: ", "sethostname");
+	judge("kasan-sethostname-uaf.log", true, false, "crashed: ", "KASAN: use-after-free");
+	judge("kasan-sethostname-uaf.log", true, false, "crashed: ", "sethostname");
+	judge("lkdtm-WARNING.log", true, false, "crashed: ", "WARNING in lkdtm_WARNING");
+	/* the same crash before the reproducer: basic testing, or boot */
+	judge("lkdtm-WARNING.log", false, false, "basic kernel testing failed: ",
+	      "WARNING in lkdtm_WARNING");
+	judge("lkdtm-LOOP-hang-timeout.log", true, true, "crashed: no output from test machine", NULL);
+}
+
+static void vm_verdicts_on_made_up_logs(void **state)
+{
+	struct cp_vm_outcome o;
+	struct cp_error err;
+	const char *boot_crash =
+		"[    0.000000] Linux version 6.1.192\r\n"
+		"[    0.500000] BUG: kernel NULL pointer dereference, address: 0000000000000000\r\n"
+		"[    0.500001] #PF: supervisor write access in kernel mode\r\n"
+		"[    0.500002] RIP: 0010:start_kernel+0x10/0x20\r\n"
+		"[    0.500003] Kernel panic - not syncing: Fatal exception\r\n";
+	const char *no_user = "[    0.000000] Linux version 6.1.192\r\n[    0.1] Freeing unused\r\n";
+	const char *basic_fail = "[    0.000000] Linux version 6.1.192\r\n" CP_VM_MARK_USER "\r\n"
+		CP_VM_MARK_BASIC_FAIL "\r\n";
+	const char *ok = "[    0.000000] Linux version 6.1.192\r\n" CP_VM_MARK_USER "\r\n"
+		CP_VM_MARK_BASIC_OK "\r\n" CP_VM_MARK_REPRO "\r\n" CP_VM_MARK_EXIT " 0\r\n";
+
+	(void)state;
+	assert_int_equal(cp_vm_judge(boot_crash, strlen(boot_crash), false, true, 60, &o, &err), 0);
+	assert_int_equal(o.result, CP_VM_BOOT_FAILED);
+	assert_non_null(strstr(o.text, "boot failed: BUG: "));
+	assert_non_null(strstr(o.text, "NULL pointer dereference in start_kernel"));
+	assert_int_equal(cp_vm_judge("", 0, true, true, 60, &o, &err), 0);
+	assert_int_equal(o.result, CP_VM_INFRA);
+	assert_int_equal(cp_vm_judge(no_user, strlen(no_user), true, true, 60, &o, &err), 0);
+	assert_string_equal(o.text, "boot failed: no user space after 60 s");
+	assert_int_equal(cp_vm_judge(basic_fail, strlen(basic_fail), false, false, 60, &o, &err), 0);
+	assert_int_equal(o.result, CP_VM_BASIC_FAILED);
+	assert_int_equal(cp_vm_judge(ok, strlen(ok), false, false, 60, &o, &err), 0);
+	assert_string_equal(o.text, "OK");
+}
+
+static void job_sections_become_commands(void **state)
+{
+	char *build = NULL, *test = NULL, *q;
+	struct cp_error err;
+	json_t *j;
+	char text[1024];
+
+	(void)state;
+	write_text("config", "CONFIG_64BIT=y\n");
+	write_text("repro.c", "int main(void) { return 0; }\n");
+	snprintf(text, sizeof(text),
+		 "{\"repo\": \"/r\", \"kernel\": {\"config\": \"config\", \"compilers\": [{\"cc\": \"gcc\"}],"
+		 " \"cmdline\": \"it's\"}, \"vm\": {\"type\": \"qemu\", \"count\": 2, \"accel\": \"tcg\"},"
+		 " \"repro\": {\"c\": \"repro.c\"}}");
+	j = json_loads(text, 0, NULL);
+	assert_non_null(j);
+	assert_int_equal(cp_kernel_job_expand(j, tmpdir, &build, &test, &err), 0);
+	assert_non_null(strstr(build, " kernel-build --spec '{"));
+	assert_non_null(strstr(test, " vm-run --spec '{"));
+	assert_non_null(strstr(build, tmpdir));
+	assert_non_null(strstr(build, "it'\\''s"));	/* quoted for the shell */
+	free(build);
+	free(test);
+	json_decref(j);
+
+	/* errors name the field */
+	j = json_loads("{\"kernel\": {\"config\": \"config\"}, \"vm\": {\"type\": \"xen\"},"
+		       " \"repro\": {\"c\": \"repro.c\"}}", 0, NULL);
+	assert_int_equal(cp_kernel_job_expand(j, tmpdir, &build, &test, &err), CP_ERR_JOB);
+	assert_non_null(strstr(err.msg, "vm.type"));
+	json_decref(j);
+	j = json_loads("{\"kernel\": {\"config\": \"config\"}, \"repro\": {\"c\": \"nope.c\"}}", 0, NULL);
+	assert_int_equal(cp_kernel_job_expand(j, tmpdir, &build, &test, &err), CP_ERR_JOB);
+	assert_non_null(strstr(err.msg, "repro.c"));
+	json_decref(j);
+	j = json_loads("{\"kernel\": {\"config\": \"config\"}, \"vm\": {\"count\": 0},"
+		       " \"repro\": {\"sh\": \"repro.c\"}}", 0, NULL);
+	assert_int_equal(cp_kernel_job_expand(j, tmpdir, &build, &test, &err), CP_ERR_JOB);
+	assert_non_null(strstr(err.msg, "vm.count"));
+	json_decref(j);
+	/* no kernel section: nothing to do */
+	j = json_loads("{\"repo\": \"/r\"}", 0, NULL);
+	assert_int_equal(cp_kernel_job_expand(j, tmpdir, &build, &test, &err), 0);
+	assert_null(build);
+	assert_null(test);
+	json_decref(j);
+
+	q = cp_kernel_shell_quote("a'b c");
+	assert_string_equal(q, "'a'\\''b c'");
+	free(q);
+}
+
+static void initramfs_with_shell_repro(void **state)
+{
+	struct cp_error err;
+	char out[512], repro[512], cmd[1024];
+
+	(void)state;
+	if (access("/bin/busybox", X_OK))
+		skip();
+	write_text("repro.sh", "echo hello\n");
+	snprintf(out, sizeof(out), "%s/initrd.cpio.gz", tmpdir);
+	snprintf(repro, sizeof(repro), "%s/repro.sh", tmpdir);
+	assert_int_equal(cp_initramfs_build(out, CP_REPRO_SH, repro, NULL, &err), 0);
+	if (access("/usr/bin/cpio", X_OK) && access("/bin/cpio", X_OK))
+		return;
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && mkdir y && cd y && zcat ../initrd.cpio.gz | cpio -id --quiet && "
+		 "test -x bin/busybox && grep -q '" CP_VM_MARK_REPRO "' init && "
+		 "head -1 repro | grep -q '^#!/bin/sh' && grep -q hello repro", tmpdir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(signature_same_sources_same_signature, setup, teardown),
+		cmocka_unit_test_setup_teardown(signature_ignores_comments_but_not_code, setup, teardown),
+		cmocka_unit_test_setup_teardown(signature_errors, setup, teardown),
+		cmocka_unit_test(cpio_layout),
+		cmocka_unit_test_setup_teardown(cpio_reads_back_with_cpio_tool, setup, teardown),
+		cmocka_unit_test(compiler_policy),
+		cmocka_unit_test_setup_teardown(kernel_version_from_makefile, setup, teardown),
+		cmocka_unit_test(config_options),
+		cmocka_unit_test(first_build_error),
+		cmocka_unit_test(qemu_command_line),
+		cmocka_unit_test(vm_verdicts_on_lab_samples),
+		cmocka_unit_test(vm_verdicts_on_made_up_logs),
+		cmocka_unit_test_setup_teardown(job_sections_become_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(initramfs_with_shell_repro, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
