@@ -344,6 +344,8 @@ int cp_repo_resolve(struct cp_repo *repo, const char *rev, struct cp_oid *out,
 
 	if (!rev || !*rev)
 		return cp_error_set(err, CP_ERR_BAD_REV, "empty revision");
+	if (rev[0] == ':' && rev[1] == '/')
+		return cp__resolve_message_search(repo, rev, out, err);
 	grc = git_revparse_single(&obj, repo->git, rev);
 	if (grc < 0) {
 		obj = NULL;
@@ -441,15 +443,32 @@ static int parse_raw_commit(struct cp_repo *repo, const char *data, size_t len,
 	return 0;
 }
 
-int cp_repo_commit_parents(struct cp_repo *repo, const struct cp_oid *id,
-			   int64_t *commit_time, const struct cp_oid **parents,
-			   size_t *nparents, struct cp_error *err)
+/* The message of a raw commit: what follows the first blank line. */
+static const char *raw_message(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			return NULL;
+		if (nl == p)
+			return nl + 1;
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+int cp__commit_raw(struct cp_repo *repo, const struct cp_oid *id,
+		   int64_t *commit_time, size_t *nparents, char **message,
+		   struct cp_error *err)
 {
 	git_odb_object *obj = NULL;
+	const char *data;
+	size_t len;
 	int rc, grc;
 
-	if (repo->nshallow && cp__repo_is_shallow_boundary(repo, id))
-		return cp__shallow_error(id, err);
 	grc = git_odb_read(&obj, repo->odb, cp__git_oid(id));
 	if (grc < 0) {
 		obj = NULL;
@@ -463,14 +482,33 @@ int cp_repo_commit_parents(struct cp_repo *repo, const struct cp_oid *id,
 		rc = cp_error_set(err, CP_ERR_NOT_COMMIT, "%s is not a commit", hex);
 		goto out;
 	}
-	rc = parse_raw_commit(repo, git_odb_object_data(obj),
-			      git_odb_object_size(obj), commit_time, nparents, err);
+	data = git_odb_object_data(obj);
+	len = git_odb_object_size(obj);
+	rc = parse_raw_commit(repo, data, len, commit_time, nparents, err);
 	if (rc == -1)
 		rc = cp__object_error(GIT_ERROR, cp__git_oid(id), err);
-	if (rc)
+	if (rc || !message)
 		goto out;
-	*parents = repo->parents;
+	data = raw_message(data, len);
+	*message = data ? strndup(data, len - (size_t)(data -
+			  (const char *)git_odb_object_data(obj))) : strdup("");
+	if (!*message)
+		rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 out:
 	git_odb_object_free(obj);
+	return rc;
+}
+
+int cp_repo_commit_parents(struct cp_repo *repo, const struct cp_oid *id,
+			   int64_t *commit_time, const struct cp_oid **parents,
+			   size_t *nparents, struct cp_error *err)
+{
+	int rc;
+
+	if (repo->nshallow && cp__repo_is_shallow_boundary(repo, id))
+		return cp__shallow_error(id, err);
+	rc = cp__commit_raw(repo, id, commit_time, nparents, NULL, err);
+	if (!rc)
+		*parents = repo->parents;
 	return rc;
 }

@@ -94,53 +94,6 @@ out:
 	return rc;
 }
 
-/* A set of object ids: open addressing, at most half full. */
-struct oidset {
-	struct cp_oid *slot;
-	unsigned char *used;
-	size_t cap, n;
-};
-
-static size_t oid_hash(const struct cp_oid *id)
-{
-	size_t h;
-
-	memcpy(&h, id->id, sizeof(h));
-	return h;
-}
-
-/* 1 when added, 0 when already there, -1 when out of memory. */
-static int oidset_add(struct oidset *s, const struct cp_oid *id)
-{
-	size_t i;
-
-	if (2 * (s->n + 1) > s->cap) {
-		struct oidset big = { NULL, NULL, s->cap ? 2 * s->cap : 1024, 0 };
-
-		big.slot = malloc(big.cap * sizeof(*big.slot));
-		big.used = calloc(big.cap, 1);
-		if (!big.slot || !big.used) {
-			free(big.slot);
-			free(big.used);
-			return -1;
-		}
-		for (i = 0; i < s->cap; i++)
-			if (s->used[i])
-				oidset_add(&big, &s->slot[i]);
-		free(s->slot);
-		free(s->used);
-		*s = big;
-	}
-	for (i = oid_hash(id) & (s->cap - 1); s->used[i];
-	     i = (i + 1) & (s->cap - 1))
-		if (cp_oid_equal(&s->slot[i], id))
-			return 0;
-	s->used[i] = 1;
-	s->slot[i] = *id;
-	s->n++;
-	return 1;
-}
-
 static int oid_qsort(const void *a, const void *b)
 {
 	return cp_oid_cmp(a, b);
@@ -154,12 +107,12 @@ static int mark_reachable(struct cp_repo *repo, const struct cp_oid *from,
 			  const struct cp_oid *want, size_t n, char *found,
 			  struct cp_error *err)
 {
-	struct oidset seen = { NULL, NULL, 0, 0 };
+	struct cp__oidset seen = { NULL, NULL, 0, 0 };
 	struct cp_oid *stack = NULL;
 	size_t sp = 0, cap = 0, left = n;
 	int rc = 0;
 
-	if (oidset_add(&seen, from) < 0)
+	if (cp__oidset_add(&seen, from) < 0)
 		goto nomem;
 	stack = malloc(64 * sizeof(*stack));
 	if (!stack)
@@ -183,7 +136,7 @@ static int mark_reachable(struct cp_repo *repo, const struct cp_oid *from,
 		if (rc)
 			goto out;
 		for (i = 0; i < np; i++) {
-			int added = oidset_add(&seen, &parents[i]);
+			int added = cp__oidset_add(&seen, &parents[i]);
 
 			if (added < 0)
 				goto nomem;
@@ -205,8 +158,7 @@ nomem:
 	rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 out:
 	free(stack);
-	free(seen.slot);
-	free(seen.used);
+	cp__oidset_free(&seen);
 	return rc;
 }
 

@@ -37,6 +37,18 @@ static inline void cp__oid_from_git(struct cp_oid *out, const git_oid *id)
 	memcpy(out->id, id->id, CP_OID_RAWSZ);
 }
 
+/* A set of object ids (zero-initialise; cp__oidset_free() when done). */
+struct cp__oidset {
+	struct cp_oid *slot;
+	unsigned char *used;
+	size_t cap, n;
+};
+
+/* 1 when added, 0 when already there, -1 when out of memory. */
+int cp__oidset_add(struct cp__oidset *s, const struct cp_oid *id);
+int cp__oidset_contains(const struct cp__oidset *s, const struct cp_oid *id);
+void cp__oidset_free(struct cp__oidset *s);
+
 /* The last libgit2 error message, or "unknown error". */
 const char *cp__git_msg(void);
 
@@ -50,6 +62,19 @@ int cp__object_error(int gitcode, const git_oid *id, struct cp_error *err);
 /* 1 when id is listed in the repository's shallow file. */
 int cp__repo_is_shallow_boundary(const struct cp_repo *repo,
 				 const struct cp_oid *id);
+
+/*
+ * Reads a commit object: committer time, parents (into repo->parents, valid
+ * until the next read) and, when message is not NULL, a malloc'd copy of
+ * its message.  Shallow boundaries are not special here.
+ */
+int cp__commit_raw(struct cp_repo *repo, const struct cp_oid *id,
+		   int64_t *commit_time, size_t *nparents, char **message,
+		   struct cp_error *err);
+
+/* Resolves ":/regex" and ":/!-regex" as git does (search.c). */
+int cp__resolve_message_search(struct cp_repo *repo, const char *rev,
+			       struct cp_oid *out, struct cp_error *err);
 
 /* The first paragraph of a commit message on one line, like git's %s. */
 char *cp__subject(const char *msg);

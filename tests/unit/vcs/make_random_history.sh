@@ -22,6 +22,7 @@ for ((s = 1; s <= steps; s++)); do
 		name=$d/f$((RANDOM % 30))
 		[ $((RANDOM % 5)) = 0 ] && name="$d/a_rather_long_file_name_number_$((RANDOM % 10))_with_suffix.c"
 		f=$(pick)
+		mkdir -p "$d"	# branch switches remove empty directories
 		case $((RANDOM % 12)) in
 		0|1) gen "$name" ;;
 		2|3) [ -n "$f" ] && [ -f "$f" ] && [ ! -L "$f" ] && { sed -i "$((RANDOM % 10 + 1)),$((RANDOM % 30 + 1))d" "$f" 2>/dev/null || true; echo "add $RANDOM" >> "$f"; } ;;

@@ -131,7 +131,8 @@ static void resolve_like_git(void **state)
 	static const char *const revs[] = {
 		"HEAD", "main", "side", "v1.0", "v1.1", "refs/tags/v1.1",
 		"HEAD~1", "HEAD~2", "HEAD~1^2", "HEAD^^2~1", "HEAD^^", "main@{0}",
-		"side^", "HEAD^{commit}", "v1.1^{}",
+		"side^", "HEAD^{commit}", "v1.1^{}", ":/side1", ":/^t", ":/!-e",
+		":/thr", ":/!-zzz", ":/o", ":/merge",
 	};
 	struct cp_repo *repo;
 	char *full, *shortid;
@@ -185,6 +186,11 @@ static void resolve_bad(void **state)
 	expect_resolve_fails(repo, "deadbeef", CP_ERR_BAD_REV, "unknown revision");
 	expect_resolve_fails(repo, "HEAD^2", CP_ERR_BAD_REV, "unknown revision");
 	expect_resolve_fails(repo, "a..b", CP_ERR_BAD_REV, "unknown revision");
+	expect_resolve_fails(repo, ":/no such message", CP_ERR_BAD_REV,
+			     "unknown revision ':/no such message'");
+	expect_resolve_fails(repo, ":/(", CP_ERR_BAD_REV, "bad regular expression");
+	expect_resolve_fails(repo, ":/!!x", CP_ERR_BAD_REV, "unknown revision");
+	expect_resolve_fails(repo, ":/!x", CP_ERR_BAD_REV, "unknown revision");
 	expect_resolve_fails(repo, "HEAD^{tree}", CP_ERR_NOT_COMMIT,
 			     "'HEAD^{tree}' is a tree, not a commit");
 	expect_resolve_fails(repo, "HEAD:a", CP_ERR_NOT_COMMIT,
