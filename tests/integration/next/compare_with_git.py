@@ -543,6 +543,12 @@ def fresh_git(gitdir, scratch, bad, goods, skips, first_parent, ancestors_ok=Fal
     return p.returncode, p.stdout, p.stderr
 
 
+def fresh_out(check, gitdir, b, gs, ss, first_parent, memo):
+    if not memo:
+        memo.append(check.fresh(gitdir, b, gs, ss, first_parent)[1])
+    return memo[0]
+
+
 def step_ok(git_out, got):
     rc, out, err = got
     if rc < 0 or rc >= 128 or b"Sanitizer" in err or b"LeakSanitizer" in err:
@@ -592,6 +598,7 @@ def bisect_once(h, gitdir, plan, check, res, label, rng):
             rng.shuffle(gs)
             rng.shuffle(ss)
             ancestors_ok = os.path.exists(os.path.join(gitdir, "BISECT_ANCESTORS_OK"))
+            fresh = []
             got = check(gitdir, b, gs, ss, plan["first_parent"], ancestors_ok)
             res.steps += 1
             k = outcome(p.stdout, p.returncode)
@@ -599,7 +606,7 @@ def bisect_once(h, gitdir, plan, check, res, label, rng):
             if step_ok(p.stdout, got):
                 res.passed += 1
             elif ancestors_ok and (got[1] == b"" or got[1].startswith(MERGE_BASE)) and step_ok(
-                    check.fresh(gitdir, b, gs, ss, plan["first_parent"])[1], got):
+                    fresh_out(check, gitdir, b, gs, ss, plan["first_parent"], fresh), got):
                 # Live git skipped its merge-base check because
                 # BISECT_ANCESTORS_OK exists (it passed at an earlier step);
                 # the refs alone do not show that, and a fresh `git bisect`
@@ -612,7 +619,7 @@ def bisect_once(h, gitdir, plan, check, res, label, rng):
                     "git_cmds": list(cmd_log), "git_rc": p.returncode,
                     "git_out": p.stdout, "git_err": p.stderr,
                     "args": check.args(gitdir, b, gs, ss, plan["first_parent"]),
-                    "got": got})
+                    "got": got, "fresh": fresh[0] if fresh else None})
             if p.returncode != 0 or is_final(p.stdout) or steps >= MAX_STEPS:
                 break
             cur = git(gitdir, "rev-parse", "BISECT_HEAD").stdout.decode().strip()
@@ -738,6 +745,16 @@ def report_failure(f, seed, i_only_hint, base, kept):
     rc, out, err = f["got"]
     print("  culprit stdout (exit %d):" % rc)
     print("    | " + show(out))
+    a, b = f["git_out"].split(b"\n"), out.split(b"\n")
+    for k in range(max(len(a), len(b))):
+        la = a[k] if k < len(a) else None
+        lb = b[k] if k < len(b) else None
+        if la != lb:
+            print("  first difference, line %d:\n    git:     %r\n    culprit: %r" % (k + 1, la, lb))
+            break
+    if f.get("fresh") is not None:
+        print("  (git had passed its merge-base check; a fresh git bisect with these refs prints:)")
+        print("    | " + show(f["fresh"]))
     if err:
         print("  culprit stderr:")
         print("    | " + show(err[:4000]))
