@@ -852,15 +852,15 @@ static int start_report(struct cp_report_stream *st, const struct oref *o,
 	return report_line(st, l, n, pos, pos + n, o, true);
 }
 
-/* Processes complete lines p[0..n) (the last one may lack its newline);
- * base = absolute offset of p. */
+/* Processes complete lines p[0..n], p[n] being the last newline (the
+ * last line may be empty); base = absolute offset of p. */
 static int process(struct cp_report_stream *st, const char *p, size_t n,
 		   uint64_t base)
 {
 	size_t i = 0;
 	int rc;
 
-	while (i < n) {
+	while (i <= n) {
 		if (st->phase == PH_SEARCH) {
 			const unsigned char *u = (const unsigned char *)p;
 			size_t j = i;

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs the crash-report parser's libFuzzer target for SECONDS (default 30).
+#
+# usage: fuzz/run.sh [SECONDS]
+#
+# Builds with clang in build-fuzz/ (ASan+UBSan, the library instrumented
+# for coverage), seeds from the kernel-lab samples and the report corpus in
+# ../shared when present, and fails on any crash, leak or timeout.
+set -euo pipefail
+
+secs=${1:-30}
+root=$(cd "$(dirname "$0")/.." && pwd)
+bdir=$root/build-fuzz
+export LC_ALL=C
+
+if ! command -v clang >/dev/null; then
+	echo "fuzz: clang not found (apt-get install clang libclang-rt-14-dev)" >&2
+	exit 2
+fi
+if [ ! -f "$bdir/build.ninja" ]; then
+	echo "fuzz: configuring $bdir with clang" >&2
+	CC=clang CFLAGS="-fsanitize=fuzzer-no-link" meson setup "$bdir" "$root" \
+		-Dfuzz=true -Dtests=disabled -Dwerror=false -Db_lundef=false \
+		-Db_sanitize=address,undefined >/dev/null
+fi
+ninja -C "$bdir" fuzz/fuzz_report >/dev/null || { ninja -C "$bdir" fuzz/fuzz_report; exit 1; }
+
+work=$(mktemp -d /tmp/culprit-fuzz.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/corpus"
+seeds=()
+for d in "$root/../shared/kernel-lab/samples" "$root/../shared/corpus/linux-reports"; do
+	[ -d "$d" ] && seeds+=("$d")
+done
+printf 'BUG: KASAN: use-after-free in f+0x1/0x2\nRead of size 1\nCall Trace:\n f+0x1/0x2\n' \
+	>"$work/corpus/seed-kasan"
+printf '[ 1.0][ T1] WARNING: CPU: 0 PID: 1 at a.c:1 f+0x1/0x2\nRIP: 0010:f+0x1/0x2\n' \
+	>"$work/corpus/seed-warning"
+cd "$work"
+ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	"$bdir/fuzz/fuzz_report" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	-max_len=65536 -print_final_stats=1 "$work/corpus" "${seeds[@]}"
+echo "fuzz: ran $secs s without crashes, leaks or timeouts"
