@@ -61,9 +61,13 @@ static int parse_log(const char *path, struct cp_report **rep, struct cp_error *
 static int crash_from(const struct cp_summary *s, const struct cp_summary_tested *t,
 		      const char *out_dir, struct cp_output_facts *f, struct cp_error *err)
 {
+	struct cp_oid id;
 	size_t i;
 	json_t *r;
 
+	/* the commit names a directory: only a real object id */
+	if (strlen(t->commit) != CP_OID_HEXSZ || cp_oid_from_hex(&id, t->commit))
+		return 0;
 	json_array_foreach(t->run_list, i, r) {
 		const char *o = json_string_value(json_object_get(r, "outcome"));
 		json_int_t idx = json_integer_value(json_object_get(r, "index"));
@@ -305,9 +309,13 @@ static void print_runs_table(FILE *o, const struct cp_summary *s, const struct c
 static unsigned count_outcome(const struct cp_summary_tested *t, const char *outcome)
 {
 	unsigned n = 0;
+	struct cp_oid id;
 	size_t i;
 	json_t *r;
 
+	/* the commit names a directory: only a real object id */
+	if (strlen(t->commit) != CP_OID_HEXSZ || cp_oid_from_hex(&id, t->commit))
+		return 0;
 	json_array_foreach(t->run_list, i, r) {
 		const char *x = json_string_value(json_object_get(r, "outcome"));
 

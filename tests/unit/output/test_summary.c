@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "output/html.h"
+#include "output/report.h"
 #include "output/summary.h"
 
 #define A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -124,6 +125,44 @@ static void not_an_object(void **state)
 	json_decref(j);
 }
 
+/* Odd shapes and hostile values: a shorter report, never a crash. */
+static void odd_shapes(void **state)
+{
+	static const char *const docs[] = {
+		"{\"tested\":[1,\"x\",null,{\"commit\":5},{\"commit\":\"../../etc\",\"runs\":"
+		"[{\"index\":0,\"outcome\":\"crashed: T\"}],\"verdict\":\"crashed\"}],"
+		"\"target\":\"T\",\"culprit\":{\"commit\":\"../../etc\"}}",
+		"{\"tested\":{},\"candidates\":[1,\"zz\"],\"status\":\"inconclusive\","
+		"\"posterior\":[{\"commit\":\"zz\",\"p\":7},{\"p\":1},3],\"flags\":[\"<b>\",4],"
+		"\"confidence\":\"high\",\"totals\":[]}",
+		"{\"mode\":\"fix\",\"tested\":[{\"commit\":\"" A "\",\"runs\":[{\"outcome\":7},"
+		"{\"outcome\":\"crashed: \"},{}],\"build\":{\"ok\":\"yes\"}}],"
+		"\"culprit\":{\"commit\":\"" A "\",\"signature\":\"s\",\"parent_signature\":\"s\"}}",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		struct cp_output_facts f;
+		struct cp_summary s;
+		struct cp_error err;
+		char *text = NULL, *html = NULL;
+		json_t *root = load(docs[i]);
+
+		assert_int_equal(cp_summary_from_json(root, &s, &err), 0);
+		json_decref(root);
+		assert_int_equal(cp_output_facts_gather(&s, NULL, "/nonexistent", &f, &err), 0);
+		assert_null(f.crash_text);
+		assert_int_equal(cp_output_report_text(&s, &f, &text, &err), 0);
+		assert_int_equal(cp_output_html(&s, &f, NULL, text, &html, &err), 0);
+		assert_null(strstr(html, "<b>"));
+		free(text);
+		free(html);
+		cp_output_facts_dispose(&f);
+		cp_summary_dispose(&s);
+	}
+}
+
 static void escaping(void **state)
 {
 	char *buf = NULL;
@@ -161,6 +200,7 @@ int main(void)
 		cmocka_unit_test(counts_flags_confidence),
 		cmocka_unit_test(journal),
 		cmocka_unit_test(not_an_object),
+		cmocka_unit_test(odd_shapes),
 		cmocka_unit_test(escaping),
 		cmocka_unit_test(durations),
 	};
