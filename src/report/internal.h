@@ -173,6 +173,9 @@ void buf_dispose(struct buf *b);
 
 const char *mem_find(const char *hay, size_t hlen, const char *needle);
 
+/* The guilty source file of a (symbolized) report text, or NULL. */
+char *report_guilty_file(const char *title, const char *text, size_t len);
+
 /* Parses frames ("func+0xoff/0xsize [mod]") out of report text. */
 int frames_parse(const char *text, size_t len, struct cp_frame **out,
 		 size_t *n);

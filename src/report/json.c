@@ -104,6 +104,7 @@ int cp_report_to_json(const struct cp_report *rep, char **out,
 	    set(o, "panicked", json_boolean(rep->panicked)) ||
 	    set(o, "user_space", json_boolean(rep->user_space)) ||
 	    (rep->executor && set(o, "executor", jcstr(rep->executor))) ||
+	    set(o, "guilty_file", jcstr(rep->guilty_file ? rep->guilty_file : "")) ||
 	    set(o, "start", json_integer((json_int_t)rep->start)) ||
 	    set(o, "end", json_integer((json_int_t)rep->end)) ||
 	    set(o, "frames", frames) ||

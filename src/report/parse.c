@@ -1127,6 +1127,7 @@ static int build(struct cp_report_stream *st, struct cp_report **out)
 		    buf_add(&t, text, tlen))
 			goto oom_t;
 		rep->text_len = t.len;
+		rep->prefix_len = fallback ? 0 : st->prefix.len;
 		rep->text = buf_steal(&t);
 		if (!rep->text)
 			goto oom_t;
@@ -1137,6 +1138,9 @@ oom_t:
 	}
 text_done:
 	rep->executor = find_executor(rep->text, rep->text_len);
+	if (!rep->user_space)
+		rep->guilty_file = report_guilty_file(rep->title, rep->text + rep->prefix_len,
+						      rep->text_len - rep->prefix_len);
 	if (frames_parse(rep->text, rep->text_len, &rep->frames, &rep->n_frames))
 		goto oom;
 	desc_dispose(&d);
@@ -1222,6 +1226,7 @@ void cp_report_free(struct cp_report *rep)
 	free(rep->frame);
 	free(rep->corrupted_reason);
 	free(rep->executor);
+	free(rep->guilty_file);
 	free(rep->text);
 	frames_free(rep->frames, rep->n_frames);
 	free(rep);

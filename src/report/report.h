@@ -62,6 +62,8 @@ struct cp_report {
 	bool panicked;		/* "Kernel panic - not syncing" seen in the log */
 	bool user_space;	/* a user-space sanitizer/assert/signal report */
 	char *executor;		/* "proc=P, id=N" or NULL */
+	char *guilty_file;	/* source file to blame ("fs/x/y.c"), or NULL */
+	size_t prefix_len;	/* text[0..prefix_len) are lines before the crash */
 	uint64_t start;		/* offset of the first report line in the input */
 	uint64_t end;		/* offset just past the last crash line */
 	char *text;		/* extracted report text (console prefixes cut) */

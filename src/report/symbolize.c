@@ -293,5 +293,9 @@ int cp_report_symbolize(struct cp_report *rep, const char *binary,
 	rep->text = buf_steal(&out);
 	rep->frames = frames;
 	rep->n_frames = nframes;
+	free(rep->guilty_file);
+	rep->guilty_file = NULL;
+	if (!rep->user_space)
+		rep->guilty_file = report_guilty_file(rep->title, rep->text, rep->text_len);
 	return 0;
 }
