@@ -36,9 +36,11 @@ import random
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HEX40 = re.compile(rb"^[0-9a-f]{40}$")
@@ -92,9 +94,12 @@ def git_env(home):
 
 
 ENV = None  # set in main()
+STOP = threading.Event()  # set on SIGTERM/SIGINT: workers stop, temp dirs go
 
 
 def run(args, cwd=None, input=None, check=True):
+    if STOP.is_set():
+        raise RuntimeError("interrupted")
     p = subprocess.run(args, cwd=cwd, input=input, env=ENV,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if check and p.returncode != 0:
@@ -508,6 +513,8 @@ class Checker:
                          ancestors_ok)
 
     def __call__(self, gitdir, bad, goods, skips, first_parent, ancestors_ok=False):
+        if STOP.is_set():
+            raise RuntimeError("interrupted")
         if self.reference == "fresh-git":
             return self.fresh(gitdir, bad, goods, skips, first_parent, ancestors_ok)
         if self.reference == "fresh-git-stateless":
@@ -790,6 +797,12 @@ def main():
                     help="seconds; no new bisection starts after that (default 270)")
     args = ap.parse_args()
 
+    def on_signal(signum, frame):
+        STOP.set()
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
     seed = args.seed if args.seed is not None else str(random.SystemRandom().randrange(10 ** 6))
     SOURCE_ROOT = args.source_root
     t0 = time.time()
@@ -896,4 +909,9 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("compare-with-git: interrupted")
+        print("0 passed, 1 failed")
+        sys.exit(1)
