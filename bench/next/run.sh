@@ -92,8 +92,8 @@ awk -v gu="$gu" -v gs="$gs" -v gw="$gw" -v grss="$grss" \
 	g = gu + gs; c = cu + cs
 	printf "git rev-list --bisect: %8.3fs CPU (user %.2f, sys %.2f), %7.2fs wall, peak RSS %7.1f MiB\n", g, gu, gs, gw, grss / 1024
 	printf "culprit next:          %8.3fs CPU (user %.2f, sys %.2f), %7.2fs wall, peak RSS %7.1f MiB (best of %d)\n", c, cu, cs, cw, crss / 1024, runs
-	if (c > 0) printf "ratio: culprit is %.1fx faster (CPU)\n", g / c
-	else printf "ratio: culprit took under the clock resolution\n"
+	if (c > 0) printf "ratio (git CPU / culprit CPU): %.1f\n", g / c
+	else printf "ratio: culprit took less than the clock resolution\n"
 }'
 echo "git picks:     $git_pick"
 echo "culprit picks: ${culprit_pick:-(none)}"
