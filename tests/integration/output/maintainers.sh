@@ -68,6 +68,30 @@ want=$(cd "$K" && perl scripts/get_maintainer.pl --no-git --no-git-fallback --no
 	--no-keywords -f mm/gup.c -f net/core/dev.c 2>/dev/null | addresses)
 got=$("$CULPRIT" maintainers --repo "$K" --addresses mm/gup.c net/core/dev.c | addresses)
 check "several files: the union" "$want" "$got"
+# the culprit of ../shared/reference/syzbot-bisection-log.txt, replayed on a
+# repository holding this MAINTAINERS: syzbot mailed it To exactly these
+R=$TMP/lockdep
+mkdir -p "$R/include/linux" "$R/kernel/locking" "$R/lib"
+cp "$K/MAINTAINERS" "$R/"
+touch "$R/include/linux/irqflags.h" "$R/kernel/locking/Makefile" "$R/lib/Kconfig.debug"
+git -C "$R" init -q && git -C "$R" add -A && git -C "$R" commit -qm base
+for f in include/linux/irqflags.h kernel/locking/Makefile kernel/locking/irqflag-debug.c \
+	lib/Kconfig.debug; do echo x >>"$R/$f"; done
+git -C "$R" add -A
+GIT_AUTHOR_NAME="Mark Rutland" GIT_AUTHOR_EMAIL=mark.rutland@arm.com git -C "$R" commit -q -F - <<'MSG'
+lockdep: report broken irq restoration
+
+Signed-off-by: Mark Rutland <mark.rutland@arm.com>
+Signed-off-by: Peter Zijlstra (Intel) <peterz@infradead.org>
+Link: https://lkml.kernel.org/r/20210111153707.10071-1-mark.rutland@arm.com
+MSG
+out=$("$CULPRIT" recipients --repo "$R" HEAD)
+check "syzbot's lockdep culprit: the To syzbot mailed" \
+	"To: linux-kernel@vger.kernel.org, mark.rutland@arm.com, mingo@redhat.com, peterz@infradead.org, will@kernel.org" \
+	"$(echo "$out" | sed -n 1p)"
+check "syzbot's lockdep culprit: the locking reviewers Cc" \
+	"Cc: boqun.feng@gmail.com, longman@redhat.com" "$(echo "$out" | sed -n 2p)"
+
 expect_status "no file given" 2 "$CULPRIT" maintainers --repo "$K"
 expect_status "no MAINTAINERS" 9 "$CULPRIT" maintainers --repo "$TMP/nowhere" x.c
 finish
