@@ -155,7 +155,8 @@ void cp_releases_free(struct cp_release *releases, size_t count);
  * detached, owned by culprit (registered as <git dir>/worktrees/culprit-*,
  * no branch created).  The user's own checkout (HEAD, index, files) and
  * branches are never touched; bare repositories work.  dir must be missing
- * (its parent must exist), empty, or a culprit worktree of this repository:
+ * (it is created with its parents), empty, or a culprit worktree of this
+ * repository:
  * reopening one reuses it, re-registering it if `git worktree prune` dropped
  * it.  Anything else is CP_ERR_IO.
  */

@@ -196,6 +196,26 @@ static int prune(struct cp_repo *repo, const char *name, int working_tree,
 	return rc;
 }
 
+/* mkdir -p */
+static int make_dirs(const char *dir)
+{
+	char path[PATH_MAX], *p;
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0777) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 int cp_worktree_open(struct cp_repo *repo, const char *dir,
 		     struct cp_worktree **out, struct cp_error *err)
 {
@@ -204,7 +224,7 @@ int cp_worktree_open(struct cp_repo *repo, const char *dir,
 	int rc = 0;
 
 	*out = NULL;
-	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+	if (make_dirs(dir) < 0)
 		return cp_error_set(err, CP_ERR_IO, "cannot create %s: %s", dir,
 				    strerror(errno));
 	real = realpath(dir, NULL);

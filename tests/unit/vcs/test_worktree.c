@@ -179,9 +179,16 @@ static void worktree_bad_places(void **state)
 	assert_non_null(strstr(err.msg, "not a culprit worktree"));
 	assert_int_equal(cp_worktree_remove(repo, dir, &err), CP_ERR_IO);
 	assert_int_equal(fx_sh("test -f full/x"), 0);	/* never deleted */
-	snprintf(dir, sizeof(dir), "%s/no/such/parent", fx_dir());
+	snprintf(dir, sizeof(dir), "%s/full/x/below-a-file", fx_dir());
 	assert_int_equal(cp_worktree_open(repo, dir, &wt, &err), CP_ERR_IO);
 	assert_null(wt);
+	/* parents are created */
+	snprintf(dir, sizeof(dir), "%s/new/parent/wt", fx_dir());
+	if (cp_worktree_open(repo, dir, &wt, &err))
+		fail_msg("open with new parents: %s", err.msg);
+	checkout_ok(repo, wt, "HEAD", "new/parent/wt");
+	cp_worktree_free(wt);
+	assert_int_equal(cp_worktree_remove(repo, dir, &err), 0);
 	cp_repo_free(repo);
 }
 
