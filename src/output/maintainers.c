@@ -74,7 +74,7 @@ static char *glob_to_regex(const char *v, cp_maint_is_dir_fn is_dir, void *ctx)
 /*
  * A Perl regex (used with /x) as a POSIX extended one: unescaped blanks
  * dropped outside brackets, (?: as (, \d as [0-9], \/ as /.  A leading
- * (?i) sets *icase.
+ * (?i), or a (?i:...) group anywhere, sets *icase.
  */
 static char *perl_to_posix(const char *v, int *icase)
 {
@@ -123,6 +123,13 @@ static char *perl_to_posix(const char *v, int *icase)
 		if (*v == '(' && v[1] == '?' && v[2] == ':') {
 			out[k++] = '(';
 			v += 2;
+			continue;
+		}
+		/* (?i:...): POSIX has no scoped flags, the whole regex ignores case */
+		if (*v == '(' && v[1] == '?' && v[2] == 'i' && v[3] == ':') {
+			*icase = 1;
+			out[k++] = '(';
+			v += 3;
 			continue;
 		}
 		out[k++] = *v;

@@ -40,6 +40,10 @@ static const char text[] =
 	"N:\t(?:^|/)tegra\n"
 	"K:\t\\bmagic_(call|jump)\\b\n"
 	"\n"
+	"RUST\n"
+	"M:\tRust <rust@example.com>\n"
+	"K:\t\\b(?i:rust)\\b\n"
+	"\n"
 	"THE REST\n"
 	"M:\tLinus Torvalds <torvalds@linux-foundation.org>\n"
 	"L:\tlinux-kernel@vger.kernel.org\n"
@@ -87,7 +91,7 @@ static void sections_and_lines(void **state)
 
 	(void)state;
 	/* prose lines (even "\tM: ...") are sections without lines */
-	assert_int_equal(cp_maintainers_count(m), 7);
+	assert_int_equal(cp_maintainers_count(m), 8);
 	assert_string_equal(cp_maintainers_section(m, 1)->name,
 			    "\tM: *Mail* patches to: FullName <address@domain>");
 	s = cp_maintainers_section(m, 2);
@@ -95,7 +99,7 @@ static void sections_and_lines(void **state)
 	assert_int_equal(s->nlines, 5);
 	assert_int_equal(s->lines[0].type, 'M');
 	assert_string_equal(s->lines[0].value, "Net Maint <Net@Example.com>");
-	assert_null(cp_maintainers_section(m, 7));
+	assert_null(cp_maintainers_section(m, 8));
 	cp_maintainers_free(m);
 }
 
@@ -140,6 +144,10 @@ static void keywords(void **state)
 	n = 0;
 	assert_int_equal(cp_maintainers_match_keywords(m, "+nomagic_callx\n", &hit, &n, &err), 0);
 	assert_int_equal(n, 0);
+	/* a (?i:) group: the whole regex ignores case */
+	assert_int_equal(cp_maintainers_match_keywords(m, "+// RUST code\n", &hit, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(cp_maintainers_section(m, hit[0])->name, "RUST");
 	free(hit);
 	cp_maintainers_free(m);
 }
