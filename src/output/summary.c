@@ -470,6 +470,33 @@ int cp_summary_journal_to_result(const char *text, size_t len, json_t **out,
 	return 0;
 }
 
+/*
+ * The journal does not keep labels: the log says "testing release vX.Y"
+ * right before "testing commit <sha> with ...".
+ */
+static void labels_from_log(json_t *root, const char *log)
+{
+	static const char rel[] = "testing release ", com[] = "testing commit ";
+	json_t *tested = json_object_get(root, "tested"), *t;
+	const char *p = log;
+	size_t i;
+
+	while ((p = strstr(p, rel)) != NULL) {
+		const char *name = p + sizeof(rel) - 1, *nl = strchr(name, '\n');
+		char label[96], hex[41];
+
+		if (!nl || (p != log && p[-1] != '\n') || strncmp(nl + 1, com, sizeof(com) - 1))
+			break;
+		snprintf(label, sizeof(label), "release %.*s", (int)(nl - name < 80 ? nl - name : 80),
+			 name);
+		snprintf(hex, sizeof(hex), "%.40s", nl + sizeof(com));
+		json_array_foreach(tested, i, t)
+			if (!strcmp(str(t, "commit"), hex))
+				json_object_set_new(t, "label", json_string(label));
+		p = nl + 1;
+	}
+}
+
 int cp_summary_load(const char *out_dir, struct cp_summary *s, struct cp_error *err)
 {
 	char path[4200];
@@ -497,6 +524,12 @@ int cp_summary_load(const char *out_dir, struct cp_summary *s, struct cp_error *
 		free(buf);
 		if (ret)
 			return cp_error_prefix(err, "%s", path);
+		snprintf(path, sizeof(path), "%s/log", out_dir);
+		if (read_file(path, &buf, &len, err) == 0) {
+			labels_from_log(root, buf);
+			free(buf);
+		}
+		cp_error_clear(err);
 	}
 	ret = cp_summary_from_json(root, s, err);
 	json_decref(root);

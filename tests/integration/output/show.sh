@@ -65,13 +65,14 @@ cat >"$J/journal.jsonl" <<JSON
 {"type":"run","commit":"$MID","index":0,"outcome":"OK","duration_s":1.0}
 {"type":"run","commit":"$MID","ind
 JSON
+printf 'testing commit %s with cc\nall runs: crashed\ntesting release v1.0\ntesting commit %s with cc\n' "$BAD" "$MID" >"$J/log"
 out=$("$CULPRIT" show "$J")
 check "interrupted: exits 0" 0 $?
 has "interrupted status" "status: interrupted"
 has "interrupted flag" "interrupted: no result yet"
 has "target from the start commit" "crash: KASAN: use-after-free Read in foo"
 has "finished commit row" "  1  ${BAD:0:12}  crashed        2       0      0      0      3.0s      4.0s  main: step 11"
-has "unfinished commit row" "  2  ${MID:0:12}  -              0       1      0      0      3.0s      1.0s  main: step 5"
+has "unfinished commit row, label from the log" "  2  ${MID:0:12}  -              0       1      0      0      3.0s      1.0s  [release v1.0] main: step 5"
 has "time so far" "revisions tested: 2, total time: 11.0s (build: 6.0s, test: 5.0s)"
 [ -s "$J/index.html" ] && pass "interrupted: page written" || fail "interrupted: page written"
 
