@@ -96,9 +96,19 @@ static size_t demangle(const char *s, size_t n, char *out, size_t cap)
 	return k;
 }
 
+struct skips {
+	const struct pat *a, *b;
+};
+
+static bool skipped(const struct skips *sk, const char *f, size_t n)
+{
+	return (sk->a->compiled && pat_match_line(sk->a, f, n, NULL)) ||
+	       (sk->b->compiled && pat_match_line(sk->b, f, n, NULL));
+}
+
 static void append_frames(struct rawframes *rf, const char *l,
 			  const struct cap *m, int ncaps,
-			  const struct pat *skip)
+			  const struct skips *skip)
 {
 	for (int i = 1; i <= ncaps; i++) {
 		const char *f;
@@ -118,7 +128,7 @@ static void append_frames(struct rawframes *rf, const char *l,
 				rf->pool_used += k;
 			}
 		}
-		if (skip->compiled && pat_match_line(skip, f, n, NULL))
+		if (skipped(skip, f, n))
 			continue;
 		if (rf->count < MAX_RAW) {
 			rf->p[rf->count] = f;
@@ -257,6 +267,7 @@ static bool stack_impl(const struct family *fam, const struct stack_spec *st,
 		       struct rawframes *rf, struct frame_ref *out, size_t *nout)
 {
 	struct line_iter it = { text, len, 0 };
+	struct skips sk = { &fam->skip_all, &st->skip_re };
 	struct cap m[PAT_MAX_CAPS + 1];
 	size_t nparts = 0, nres = 0;
 	int nstacks = 0;
@@ -297,7 +308,7 @@ static bool stack_impl(const struct family *fam, const struct stack_spec *st,
 				if (pi + 1 < nparts && parts[pi + 1] != PART_STACK &&
 				    pat_match_line(parts[pi + 1], l, n, m)) {
 					append_frames(rf, l, m, parts[pi + 1]->ncaps,
-						      &st->skip_re);
+						      &sk);
 					pi++;
 					goto next_part;
 				}
@@ -305,7 +316,7 @@ static bool stack_impl(const struct family *fam, const struct stack_spec *st,
 					if (pat_match_line(fam->frame_res[f], l, n, m)) {
 						append_frames(rf, l, m,
 							      fam->frame_res[f]->ncaps,
-							      &st->skip_re);
+							      &sk);
 						matched = true;
 						break;
 					}
@@ -320,7 +331,7 @@ static bool stack_impl(const struct family *fam, const struct stack_spec *st,
 				}
 				if (!pat_match_line(parts[pi], l, n, m))
 					continue;
-				append_frames(rf, l, m, parts[pi]->ncaps, &st->skip_re);
+				append_frames(rf, l, m, parts[pi]->ncaps, &sk);
 				break;
 			}
 		}

@@ -82,7 +82,8 @@ struct stack_spec {
 	struct pat *parts2[PARTS_MAX];
 	const char *skip[SKIP_MAX];
 	enum extractor extractor;
-	struct pat skip_re;	/* built at init from family + skip */
+	struct pat skip_re;	/* built on first use from skip */
+	bool skip_ready;
 };
 
 #define FMT_NO_STACK 1u	/* no stack trace expected (no corruption check) */
@@ -114,6 +115,8 @@ struct family {
 	const char *const *skip;	/* NULL-terminated */
 	const char *const *strip_prefixes;	/* NULL-terminated */
 	struct pat *stall_anchors;	/* one alternation */
+	struct pat skip_all;		/* built on first use from skip */
+	bool skip_ready;
 };
 
 /* The tables (linux.c, user.c).  Terminated by header == NULL. */
@@ -133,7 +136,7 @@ int report_tables_init(struct cp_error *err);
 /* Compiles every pattern now (tests); returns 0 or a negative status. */
 int report_tables_compile_all(struct cp_error *err);
 
-/* Makes st->skip_re ready (family skips + the recipe's own). */
+/* Makes fam->skip_all and st->skip_re ready. */
 int stack_skip_ready(const struct family *fam, struct stack_spec *st);
 
 /* Result of describing a report body. */
