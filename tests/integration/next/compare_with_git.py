@@ -570,6 +570,7 @@ class Result:
         self.passed = 0
         self.stateful = 0
         self.kinds = {}
+        self.features = {}
         self.skipped_bisections = 0
         self.failures = []   # dicts with details
         self.notes = []
@@ -610,6 +611,11 @@ def bisect_once(h, gitdir, plan, check, res, label, rng):
             res.steps += 1
             k = outcome(p.stdout, p.returncode)
             res.kinds[k] = res.kinds.get(k, 0) + 1
+            for feat, on in (("with --first-parent", plan["first_parent"]),
+                             ("with skipped commits", bool(ss)),
+                             ("with several goods", len(gs) > 1)):
+                if on:
+                    res.features[feat] = res.features.get(feat, 0) + 1
             if step_ok(p.stdout, got):
                 res.passed += 1
             elif ancestors_ok and (got[1] == b"" or got[1].startswith(MERGE_BASE)) and step_ok(
@@ -882,6 +888,10 @@ def main():
         for _, r in results:
             for k, v in r.kinds.items():
                 kinds[k] = kinds.get(k, 0) + v
+        feats = {}
+        for _, r in results:
+            for k, v in r.features.items():
+                feats[k] = feats.get(k, 0) + v
         cut = sum(r.skipped_bisections for _, r in results)
         cpu = os.times()
         print("compare-with-git: %d bisections, %d steps compared, %d matched, "
@@ -890,6 +900,8 @@ def main():
                                          cpu.user + cpu.system))
         print("compare-with-git: git's answers: " + ", ".join(
             "%d %s" % (v, k) for k, v in sorted(kinds.items(), key=lambda x: -x[1])))
+        print("compare-with-git: steps " + ", ".join(
+            "%d %s" % (v, k) for k, v in sorted(feats.items(), key=lambda x: -x[1])))
         if cut:
             print("compare-with-git: time budget (%.0fs) reached: %d planned bisections not run" % (
                 args.budget, cut))
