@@ -78,6 +78,26 @@ static void test_any_split(void **state)
 	cp_report_free(whole);
 }
 
+/* Empty lines at chunk ends (found by the fuzzer). */
+static void test_empty_lines_any_split(void **state)
+{
+	static const char log[] = "fatal error: runtimer: bad p\n\nruntime stack:\n"
+				  "\n\nfatal: bad g in signal handler\n\n";
+	struct cp_report *whole, *part;
+
+	(void)state;
+	whole = parse_split(log, sizeof(log) - 1, sizeof(log) - 1);
+	assert_non_null(whole);
+	assert_string_equal(whole->title, "go runtime error");
+	for (size_t step = 1; step < sizeof(log); step++) {
+		part = parse_split(log, sizeof(log) - 1, step);
+		assert_non_null(part);
+		same_report(whole, part);
+		cp_report_free(part);
+	}
+	cp_report_free(whole);
+}
+
 static void test_context_and_offsets(void **state)
 {
 	struct cp_report *rep;
@@ -209,6 +229,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_any_split),
+		cmocka_unit_test(test_empty_lines_any_split),
 		cmocka_unit_test(test_context_and_offsets),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_no_final_newline),
