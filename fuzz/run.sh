@@ -27,10 +27,13 @@ ninja -C "$bdir" fuzz/fuzz_report >/dev/null || { ninja -C "$bdir" fuzz/fuzz_rep
 
 work=$(mktemp -d /tmp/culprit-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/corpus"
-seeds=()
-for d in "$root/../shared/kernel-lab/samples" "$root/../shared/corpus/linux-reports"; do
-	[ -d "$d" ] && seeds+=("$d")
+mkdir -p "$work/corpus" "$work/seeds"
+# Seeds: console logs only (copied to /tmp, never into the repository).
+i=0
+for f in "$root"/../shared/kernel-lab/samples/*.log "$root"/../shared/corpus/linux-reports/*/log; do
+	[ -f "$f" ] || continue
+	i=$((i + 1))
+	head -c 65536 "$f" >"$work/seeds/$i"
 done
 printf 'BUG: KASAN: use-after-free in f+0x1/0x2\nRead of size 1\nCall Trace:\n f+0x1/0x2\n' \
 	>"$work/corpus/seed-kasan"
@@ -40,5 +43,5 @@ cd "$work"
 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	"$bdir/fuzz/fuzz_report" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-	-max_len=65536 -print_final_stats=1 "$work/corpus" "${seeds[@]}"
+	-max_len=65536 -print_final_stats=1 "$work/corpus" "$work/seeds"
 echo "fuzz: ran $secs s without crashes, leaks or timeouts"

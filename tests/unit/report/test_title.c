@@ -106,6 +106,29 @@ static void test_same_crash_alt(void **state)
 	cp_report_free(rb);
 }
 
+static void test_guilty_file(void **state)
+{
+	static const char log[] =
+		"BUG: KASAN: use-after-free in ntfs_read_hdr+0x11/0x22 fs/ntfs3/index.c:123\n"
+		"Read of size 8 at addr ffff888012345678 by task a/1\n"
+		"Call Trace:\n"
+		" __dump_stack lib/dump_stack.c:88 [inline]\n"
+		" dump_stack+0x1/0x2 lib/dump_stack.c:106\n"
+		" kasan_report+0x1/0x2 mm/kasan/report.c:500\n"
+		" ntfs_read_hdr+0x11/0x22 fs/ntfs3/index.c:123\n"
+		" ntfs_iget+0x1/0x2 fs/ntfs3/inode/iget.c:55\n"
+		" lookup+0x1/0x2 fs/namei.c:1000\n";
+	struct cp_report *rep;
+	struct cp_error err;
+
+	(void)state;
+	assert_int_equal(cp_report_parse(log, sizeof(log) - 1, &rep, &err), 0);
+	assert_string_equal(rep->title, "KASAN: use-after-free Read in ntfs_read_hdr");
+	/* lib/ and mm/kasan/ are skipped; a deeper file under fs/ntfs3 wins. */
+	assert_string_equal(rep->guilty_file, "fs/ntfs3/inode/iget.c");
+	cp_report_free(rep);
+}
+
 static void test_all_patterns_compile(void **state)
 {
 	struct cp_error err;
@@ -124,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_same_title),
 		cmocka_unit_test(test_same_crash_alt),
+		cmocka_unit_test(test_guilty_file),
 		cmocka_unit_test(test_all_patterns_compile),
 	};
 
