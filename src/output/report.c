@@ -6,7 +6,9 @@
 #include "report/report.h"
 #include "vcs/vcs.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +119,66 @@ static int gather_crash(const struct cp_summary *s, const char *out_dir,
 	return ret < 0 ? ret : 0;
 }
 
+/* 1 when name is vX.Y or vX.Y.Z (digits only), as src/vcs counts releases. */
+static int is_release_name(const char *name)
+{
+	const char *p = name;
+	int dots = 0;
+
+	if (*p++ != 'v' || !isdigit((unsigned char)*p))
+		return 0;
+	for (; *p; p++) {
+		if (*p == '.' && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[-1]))
+			dots++;
+		else if (!isdigit((unsigned char)*p))
+			return 0;
+	}
+	return dots == 1 || dots == 2;
+}
+
+/*
+ * A release tag naming commit id itself (*name malloc'd, or NULL).  Only
+ * the tags are looked at, not the history: fast on any repository.
+ * Returns -1 when out of memory.
+ */
+static int release_tag_on(struct cp_repo *repo, const struct cp_oid *id, char **name)
+{
+	git_repository *git = NULL;
+	git_strarray tags = { 0 };
+	size_t i;
+	int ret = 0;
+
+	*name = NULL;
+	if (git_libgit2_init() < 0)
+		return 0;
+	if (git_repository_open(&git, cp_repo_git_dir(repo)) < 0)
+		goto out;
+	if (git_tag_list(&tags, git) < 0)
+		goto out;
+	for (i = 0; i < tags.count && !*name; i++) {
+		char ref[1100];
+		git_object *obj = NULL, *peeled = NULL;
+
+		if (!is_release_name(tags.strings[i]))
+			continue;
+		snprintf(ref, sizeof(ref), "refs/tags/%s", tags.strings[i]);
+		if (git_revparse_single(&obj, git, ref) == 0 &&
+		    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0 &&
+		    !memcmp(git_object_id(peeled)->id, id->id, CP_OID_RAWSZ)) {
+			*name = strdup(tags.strings[i]);
+			if (!*name)
+				ret = -1;
+		}
+		git_object_free(peeled);
+		git_object_free(obj);
+	}
+out:
+	git_strarray_dispose(&tags);
+	git_repository_free(git);
+	git_libgit2_shutdown();
+	return ret;
+}
+
 static int gather_repo(const struct cp_summary *s, struct cp_repo *repo,
 		       struct cp_output_facts *f, struct cp_error *err)
 {
@@ -162,17 +224,8 @@ static int gather_repo(const struct cp_summary *s, struct cp_repo *repo,
 	}
 	if (cp_commit_format_show(repo, &id, &f->show, &ignored) == CP_ERR_NOMEM)
 		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-	{
-		struct cp_release *rel = NULL;
-		size_t n = 0;
-
-		if (cp_repo_release_tags(repo, &id, &rel, &n, &ignored) == 0) {
-			for (i = 0; i < n && !f->release; i++)
-				if (cp_oid_equal(&rel[i].commit, &id))
-					f->release = strdup(rel[i].name);
-			cp_releases_free(rel, n);
-		}
-	}
+	if (release_tag_on(repo, &id, &f->release))
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 	if (cp_recipients_for_commit(repo, &id, &f->recipients, &ignored) == 0)
 		f->have_recipients = 1;
 	return 0;
