@@ -565,7 +565,7 @@ static void stat_print_names(struct sbuf *names, const struct cp__changes *ch,
 
 /* diff.c show_stats() and print_stat_summary(), for stat_width 80. */
 static void sb_stat(struct sbuf *b, const struct cp__changes *ch,
-		    struct sbuf *names, size_t *off)
+		    struct sbuf *names, size_t *off, long stat_graph_width)
 {
 	unsigned long long max_change = 0, adds = 0, dels = 0;
 	long width = STAT_WIDTH, name_width, graph_width, max_len = 0;
@@ -599,6 +599,8 @@ static void sb_stat(struct sbuf *b, const struct cp__changes *ch,
 		width = 16 + 6 + number_width;
 	graph_width = (long)max_change + 4 > bin_width ? (long)max_change :
 		bin_width - 4;
+	if (stat_graph_width && stat_graph_width < graph_width)
+		graph_width = stat_graph_width;
 	name_width = max_len;
 	if (name_width + number_width + 6 + graph_width > width) {
 		if (graph_width > width * 3 / 8 - number_width - 6) {
@@ -606,6 +608,8 @@ static void sb_stat(struct sbuf *b, const struct cp__changes *ch,
 			if (graph_width < 6)
 				graph_width = 6;
 		}
+		if (stat_graph_width && graph_width > stat_graph_width)
+			graph_width = stat_graph_width;
 		if (name_width > width - number_width - 6 - graph_width)
 			name_width = width - number_width - 6 - graph_width;
 		else
@@ -729,22 +733,36 @@ static void sb_summary(struct sbuf *b, const struct cp__changes *ch)
 	}
 }
 
-/* core.quotePath and log.mailmap, as git show reads them. */
-static void show_config(git_repository *repo, int *quote_fully, int *mailmap)
+/* The settings git show reads that change its output here. */
+struct show_config {
+	int quote_fully;	/* core.quotePath */
+	int mailmap;		/* log.mailmap */
+	int show_root;		/* log.showRoot: the diff of a root commit */
+	long graph_width;	/* diff.statGraphWidth, 0: no limit */
+};
+
+static void read_show_config(git_repository *repo, struct show_config *sc)
 {
 	git_config *cfg = NULL;
+	int32_t w;
 	int v;
 
-	*quote_fully = 1;
-	*mailmap = 1;
+	sc->quote_fully = 1;
+	sc->mailmap = 1;
+	sc->show_root = 1;
+	sc->graph_width = 0;
 	if (git_repository_config_snapshot(&cfg, repo) < 0) {
 		git_error_clear();
 		return;
 	}
 	if (git_config_get_bool(&v, cfg, "core.quotePath") == 0)
-		*quote_fully = v;
+		sc->quote_fully = v;
 	if (git_config_get_bool(&v, cfg, "log.mailmap") == 0)
-		*mailmap = v;
+		sc->mailmap = v;
+	if (git_config_get_bool(&v, cfg, "log.showRoot") == 0)
+		sc->show_root = v;
+	if (git_config_get_int32(&w, cfg, "diff.statGraphWidth") == 0 && w > 0)
+		sc->graph_width = w;
 	git_config_free(cfg);
 	git_error_clear();
 }
@@ -759,7 +777,8 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 	git_commit *c = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	size_t *off = NULL;
-	int rc = 0, grc, as_root, use_mailmap;
+	struct show_config sc;
+	int rc = 0, grc, as_root;
 
 	*out = NULL;
 	grc = git_commit_lookup(&c, repo->git, cp__git_oid(id));
@@ -768,9 +787,9 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 		rc = cp__object_error(grc, cp__git_oid(id), err);
 		goto out;
 	}
-	show_config(repo->git, &b.quote_fully, &use_mailmap);
-	names.quote_fully = b.quote_fully;
-	if (use_mailmap && git_mailmap_from_repository(&mailmap, repo->git) < 0)
+	read_show_config(repo->git, &sc);
+	b.quote_fully = names.quote_fully = sc.quote_fully;
+	if (sc.mailmap && git_mailmap_from_repository(&mailmap, repo->git) < 0)
 		mailmap = NULL;
 	grc = git_commit_author_with_mailmap(&author, c, mailmap);
 	if (grc < 0) {
@@ -783,9 +802,11 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 	}
 	/* git shows a shallow clone's boundary commit as a root */
 	as_root = cp__repo_is_shallow_boundary(repo, id);
-	rc = cp__changes_load(repo->git, c, as_root, &ch, err);
-	if (rc)
-		goto out;
+	if (sc.show_root || (!as_root && git_commit_parentcount(c))) {
+		rc = cp__changes_load(repo->git, c, as_root, &ch, err);
+		if (rc)
+			goto out;
+	}
 	sb_printf(&b, "commit %s\n", git_oid_tostr(hex, sizeof(hex),
 						   cp__git_oid(id)));
 	sb_header_message(&b, repo->git, c, as_root, author);
@@ -797,7 +818,7 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 			goto out;
 		}
 		sb_add(&b, "\n", 1);
-		sb_stat(&b, &ch, &names, off);
+		sb_stat(&b, &ch, &names, off, sc.graph_width);
 		sb_summary(&b, &ch);
 	}
 	if (b.failed || names.failed || !b.s) {

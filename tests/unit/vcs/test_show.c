@@ -116,13 +116,18 @@ static void show_matches_git(void **state)
 	printf("# compared git show on %d commits with quotePath, mailmap and "
 	       "renameLimit set, %d differ\n", count, bad);
 	assert_int_equal(fx_sh("cd hist && git config diff.renames false && "
-			       "git config core.abbrev 10"), 0);
+			       "git config core.abbrev 10 && "
+			       "git config log.showRoot false && "
+			       "git config diff.statGraphWidth 10"), 0);
 	count = compare_all("hist", &bad);
-	printf("# compared git show on %d commits without renames, %d differ\n",
+	printf("# compared git show on %d commits without renames, root diffs, "
+	       "with a graph width, %d differ\n",
 	       count, bad);
 	assert_int_equal(fx_sh("cd hist && git config --unset diff.renames && "
 			       "git config --unset diff.renameLimit && "
 			       "git config --unset core.abbrev && "
+			       "git config --unset log.showRoot && "
+			       "git config --unset diff.statGraphWidth && "
 			       "git config --unset log.mailmap && "
 			       "git config --unset core.quotePath"), 0);
 	count = compare_all("rnd", &bad);
