@@ -21,6 +21,8 @@
 #include <string.h>
 
 #define MAX_LINE (64u << 10)
+/* Input examined for report text after the crash line. */
+#define COLLECT_MAX (8u << 20)
 #define RING_LINES 128
 #define RING_LINE_MAX 1024
 
@@ -587,7 +589,7 @@ struct cp_report_stream {
 	struct ctx ctx;
 	char oops_line_kmsan;
 	uint64_t start, end, second, skip_pos;
-	bool have_second, body_full;
+	bool have_second, body_full, collect_done;
 	struct buf prefix;
 	struct buf body;
 	size_t report_end;
@@ -755,9 +757,12 @@ static int report_line(struct cp_report_stream *st, const char *l, size_t n,
 		st->have_second = true;
 		st->second = pos;
 	}
-	if (st->body_full && st->raw.len >= CP_REPORT_MAX_TEXT)
+	if (st->body_full || pos - st->start > COLLECT_MAX) {
+		/* Text is complete: from now on only crash lines matter. */
+		st->collect_done = true;
 		return 0;
-	if (st->raw.len < CP_REPORT_MAX_TEXT && st->end >= pos) {
+	}
+	if (st->raw.len < CP_REPORT_MAX_TEXT) {
 		/* Raw text of the crash lines, for the fallback title. */
 		if ((rc = buf_add(&st->raw, l, n)) || (rc = buf_addc(&st->raw, '\n')))
 			return rc;
@@ -899,6 +904,20 @@ static int process(struct cp_report_stream *st, const char *p, size_t n,
 				if (j >= n)
 					return ring_push_tail(st, p, n);
 			}
+		} else if (st->collect_done) {
+			/* Only crash lines (for the end offset and flags). */
+			size_t j = scan_hits((const unsigned char *)p, i, n), ls, le;
+			const char *nl;
+
+			if (j >= n)
+				break;
+			nl = memrchr(p + i, '\n', j - i);
+			ls = nl ? (size_t)(nl - p) + 1 : i;
+			nl = memchr(p + j, '\n', n - j);
+			le = nl ? (size_t)(nl - p) : n;
+			if (check_line(st, p + ls, le - ls))
+				st->end = base + le;
+			i = le + 1;
 		} else {
 			const char *nl = memchr(p + i, '\n', n - i);
 			size_t le = nl ? (size_t)(nl - p) : n;
@@ -1085,6 +1104,8 @@ static int build(struct cp_report_stream *st, struct cp_report **out)
 		fallback = true;
 		text = st->raw.p ? st->raw.p : "";
 		tlen = st->raw.len;
+		if (st->end - st->start + 1 < tlen)
+			tlen = (size_t)(st->end - st->start + 1);
 		rc = describe(st->oops->o, st->oops->fam, text, tlen, &d);
 		if (rc)
 			return rc;
