@@ -13,6 +13,8 @@ packages=(
 	libcmocka-dev git python3 clang libclang-rt-14-dev
 	# the built-in example (culprit demo) builds with make
 	make
+	# results tests: a real MAINTAINERS and get_maintainer.pl, the page in Chromium
+	linux-source-6.1 perl chromium
 )
 if [ "${1:-}" = "--kernel" ]; then
 	packages+=(linux-source-6.1 qemu-system-x86 busybox-static build-essential

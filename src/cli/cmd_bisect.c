@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 #include "driver/driver.h"
+#include "output/output.h"
 #include "util/error.h"
 
 #include <getopt.h>
@@ -207,6 +208,14 @@ int cmd_bisect(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ret = cp_driver_run(&job, resume != NULL, &stop_requested, &err);
+	if (ret == 0 || ret == CP_ERR_RANGE) {
+		/* report.txt and index.html, from result.json */
+		struct cp_error oerr;
+
+		cp_error_clear(&oerr);
+		if (cp_output_write_auto(job.out, NULL, &oerr))
+			fprintf(stderr, "culprit: warning: %s\n", oerr.msg);
+	}
 out:
 	cp_job_free(&job);
 	if (ret) {

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "demo/demo.h"
 #include "driver/driver.h"
+#include "output/output.h"
 #include "util/error.h"
 
 #include <getopt.h>
@@ -113,6 +114,17 @@ int cmd_demo(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	ret = cp_driver_run(&job, 0, &demo_stop, &err);
 	cp_job_free(&job);
+	if (!ret) {
+		/* the report and the page need the example repository: before removal */
+		struct cp_error oerr;
+
+		cp_error_clear(&oerr);
+		if (cp_output_write_auto(out_dir, NULL, &oerr))
+			fprintf(stderr, "culprit: warning: %s\n", oerr.msg);
+		else
+			printf("culprit demo: report in %s/report.txt, page in %s/index.html\n",
+			       out_dir, out_dir);
+	}
 	if (!ret) {
 		FILE *f;
 		char path[4300], line[512];
