@@ -46,6 +46,216 @@ static bool any_match(struct pat *const *pats, size_t n, const char *l,
 }
 
 /* Raw frames collected by a recipe: slices of text. */
+/* A subset of the Rust v0 mangling ("_R..."): crate roots, nested paths,
+ * inherent and trait impls, backrefs and basic types; generic arguments
+ * are not handled (the name is then left mangled). */
+struct rdm {
+	const char *s;		/* after "_R" */
+	size_t n, pos;
+	char *out;
+	size_t cap, k;
+	int depth;
+	bool bad;
+};
+
+static void rd_put(struct rdm *d, const char *p, size_t n)
+{
+	if (d->k + n + 1 > d->cap) {
+		d->bad = true;
+		return;
+	}
+	memcpy(d->out + d->k, p, n);
+	d->k += n;
+}
+
+static bool rd_b62(struct rdm *d, size_t *v)
+{
+	size_t x = 0;
+
+	if (d->pos < d->n && d->s[d->pos] == '_') {
+		d->pos++;
+		*v = 0;
+		return true;
+	}
+	while (d->pos < d->n && d->s[d->pos] != '_') {
+		char c = d->s[d->pos++];
+		size_t dv;
+
+		if (c >= '0' && c <= '9')
+			dv = (size_t)(c - '0');
+		else if (c >= 'a' && c <= 'z')
+			dv = (size_t)(c - 'a') + 10;
+		else if (c >= 'A' && c <= 'Z')
+			dv = (size_t)(c - 'A') + 36;
+		else
+			return false;
+		x = x * 62 + dv;	/* wraps for long hashes: unused */
+	}
+	if (d->pos >= d->n)
+		return false;
+	d->pos++;
+	*v = x + 1;
+	return true;
+}
+
+static void rd_disamb(struct rdm *d)
+{
+	size_t v;
+
+	if (d->pos < d->n && d->s[d->pos] == 's') {
+		d->pos++;
+		if (!rd_b62(d, &v))
+			d->bad = true;
+	}
+}
+
+static void rd_ident(struct rdm *d, bool print)
+{
+	size_t len = 0;
+
+	rd_disamb(d);
+	if (d->pos < d->n && d->s[d->pos] == 'u') {
+		d->bad = true;	/* punycode */
+		return;
+	}
+	if (d->pos >= d->n || d->s[d->pos] < '0' || d->s[d->pos] > '9') {
+		d->bad = true;
+		return;
+	}
+	while (d->pos < d->n && d->s[d->pos] >= '0' && d->s[d->pos] <= '9' && len < 100000)
+		len = len * 10 + (size_t)(d->s[d->pos++] - '0');
+	if (d->pos < d->n && d->s[d->pos] == '_')
+		d->pos++;
+	if (len > d->n - d->pos) {
+		d->bad = true;
+		return;
+	}
+	if (print)
+		rd_put(d, d->s + d->pos, len);
+	d->pos += len;
+}
+
+static void rd_path(struct rdm *d, bool print);
+
+static void rd_type(struct rdm *d)
+{
+	static const char *const basic[26] = {
+		['a' - 'a'] = "i8", ['b' - 'a'] = "bool", ['c' - 'a'] = "char", ['d' - 'a'] = "f64",
+		['e' - 'a'] = "str", ['f' - 'a'] = "f32", ['h' - 'a'] = "u8", ['i' - 'a'] = "isize",
+		['j' - 'a'] = "usize", ['l' - 'a'] = "i32", ['m' - 'a'] = "u32", ['n' - 'a'] = "i128",
+		['o' - 'a'] = "u128", ['s' - 'a'] = "i16", ['t' - 'a'] = "u16", ['u' - 'a'] = "()",
+		['x' - 'a'] = "i64", ['y' - 'a'] = "u64", ['z' - 'a'] = "!", ['p' - 'a'] = "_",
+	};
+	char c;
+
+	if (d->pos >= d->n) {
+		d->bad = true;
+		return;
+	}
+	c = d->s[d->pos];
+	if (c >= 'a' && c <= 'z' && basic[c - 'a']) {
+		d->pos++;
+		rd_put(d, basic[c - 'a'], strlen(basic[c - 'a']));
+		return;
+	}
+	if (strchr("CNMXYB", c)) {
+		rd_path(d, true);
+		return;
+	}
+	d->bad = true;
+}
+
+static void rd_path(struct rdm *d, bool print)
+{
+	char c;
+	size_t v, save;
+
+	if (d->bad || d->pos >= d->n || ++d->depth > 32) {
+		d->bad = true;
+		return;
+	}
+	c = d->s[d->pos++];
+	switch (c) {
+	case 'C':
+		rd_ident(d, print);
+		break;
+	case 'N': {
+		char ns;
+
+		if (d->pos >= d->n) {
+			d->bad = true;
+			break;
+		}
+		ns = d->s[d->pos++];
+		rd_path(d, print);
+		if (ns >= 'A' && ns <= 'Z') {
+			if (print)
+				rd_put(d, ns == 'C' ? "::{closure}" : "::{shim}", ns == 'C' ? 11 : 8);
+			rd_ident(d, false);
+		} else {
+			if (print)
+				rd_put(d, "::", 2);
+			rd_ident(d, print);
+		}
+		break;
+	}
+	case 'M':
+		rd_disamb(d);
+		rd_path(d, false);
+		if (print)
+			rd_put(d, "<", 1);
+		rd_type(d);
+		if (print)
+			rd_put(d, ">", 1);
+		break;
+	case 'X':
+		rd_disamb(d);
+		rd_path(d, false);
+		if (print)
+			rd_put(d, "<", 1);
+		rd_type(d);
+		if (print)
+			rd_put(d, " as ", 4);
+		rd_path(d, print);
+		if (print)
+			rd_put(d, ">", 1);
+		break;
+	case 'Y':
+		if (print)
+			rd_put(d, "<", 1);
+		rd_type(d);
+		if (print)
+			rd_put(d, " as ", 4);
+		rd_path(d, print);
+		if (print)
+			rd_put(d, ">", 1);
+		break;
+	case 'B':
+		if (!rd_b62(d, &v) || v >= d->pos) {
+			d->bad = true;
+			break;
+		}
+		save = d->pos;
+		d->pos = v;
+		rd_path(d, print);
+		d->pos = save;
+		break;
+	default:
+		d->bad = true;
+	}
+	d->depth--;
+}
+
+static size_t demangle_rust(const char *s, size_t n, char *out, size_t cap)
+{
+	struct rdm d = { .s = s + 2, .n = n - 2, .out = out, .cap = cap };
+
+	if (n < 4 || s[0] != '_' || s[1] != 'R')
+		return 0;
+	rd_path(&d, true);
+	return d.bad ? 0 : d.k;
+}
+
 struct rawframes {
 	const char *p[MAX_RAW];
 	size_t n[MAX_RAW];
@@ -118,9 +328,10 @@ static void append_frames(struct rawframes *rf, const char *l,
 			continue;
 		f = l + m[i].so;
 		n = (size_t)(m[i].eo - m[i].so);
-		if (n > 2 && f[0] == '_' && f[1] == 'Z' &&
+		if (n > 2 && f[0] == '_' && (f[1] == 'Z' || f[1] == 'R') &&
 		    rf->pool_used + 256 <= sizeof(rf->pool)) {
-			size_t k = demangle(f, n, rf->pool + rf->pool_used, 256);
+			size_t k = f[1] == 'Z' ? demangle(f, n, rf->pool + rf->pool_used, 256)
+					       : demangle_rust(f, n, rf->pool + rf->pool_used, 256);
 
 			if (k) {
 				f = rf->pool + rf->pool_used;

@@ -264,6 +264,23 @@ static const struct fcase cases[] = {
 	{ "go-panic",
 	  "panic: runtime error: index out of range [3] with length 3\n",
 	  "panic: runtime error: index out of range [NUM] with length NUM", "DoS", false },
+	{ "rust-panic-v0-mangled",
+	  "rust_kernel: panicked at rust/kernel/x.rs:60:5:\n"
+	  "attempt to add with overflow\n"
+	  "Call Trace:\n"
+	  " _RNvCscSpY9Juk0HT_7___rustc17rust_begin_unwind+0x15b/0x160\n"
+	  " _RNvNtCs9jEwPDbx20M_4core9panicking9panic_fmt+0x84/0x90\n"
+	  " _RNvXs1_CscPPBqWtAqum_11ashmem_rustNtB5_6AshmemNtNtCs43vyB533jt3_6kernel10miscdevice10MiscDevice4mmap+0x1/0x2\n"
+	  " _RNvMs3_NtCshgDM7dBCdno_11rust_binder7processNtB5_7Process10update_ref+0x17e5/0x1860\n",
+	  "attempt to add with overflow in <ashmem_rust::Ashmem as kernel::miscdevice::MiscDevice>::mmap", "", false },
+	{ "cpp-mangled-frame",
+	  "WARNING: possible circular locking dependency detected\n"
+	  "a/1 is trying to acquire lock:\n"
+	  "ffff (&x){+.+.}, at: _ZN2ns8fakeNameEiii+0x49a/0x1a10\n"
+	  "but task is already holding lock:\n"
+	  "ffff (&y){+.+.}, at: other+0x1/0x2\n"
+	  "stack backtrace:\n" TRACE3("dump_stack", "lock_acquire", "_ZN2ns8fakeNameEiii"),
+	  "possible deadlock in ns::fakeName", "LOCKDEP", false },
 	/* User space. */
 	{ "asan-uaf",
 	  "==1==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc 0x4011d6\n"
