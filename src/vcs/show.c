@@ -316,8 +316,40 @@ static void sb_abbrev(struct sbuf *b, git_repository *repo, const git_oid *id,
 	sb_add(b, hex, (size_t)len);
 }
 
-/* git's DATE_NORMAL: "Thu Jan 2 03:04:05 2020 +0100", in the given zone. */
-static void sb_date(struct sbuf *b, const git_time *when)
+/* log.date formats git show can use here (others print as default). */
+enum date_mode {
+	DATE_NORMAL,		/* Thu Jan 2 03:04:05 2020 +0100 */
+	DATE_ISO,		/* 2020-01-02 03:04:05 +0100 */
+	DATE_ISO_STRICT,	/* 2020-01-02T03:04:05+01:00 (+00:00 for UTC) */
+	DATE_RFC,		/* Thu, 2 Jan 2020 03:04:05 +0100 */
+	DATE_SHORT,		/* 2020-01-02 */
+	DATE_RAW,		/* 1577930645 +0100 */
+	DATE_UNIX,		/* 1577930645 */
+};
+
+static enum date_mode parse_date_mode(const char *s)
+{
+	static const struct {
+		const char *name;
+		enum date_mode mode;
+	} modes[] = {
+		{ "iso", DATE_ISO }, { "iso8601", DATE_ISO },
+		{ "iso-strict", DATE_ISO_STRICT },
+		{ "iso8601-strict", DATE_ISO_STRICT },
+		{ "rfc", DATE_RFC }, { "rfc2822", DATE_RFC },
+		{ "short", DATE_SHORT }, { "raw", DATE_RAW },
+		{ "unix", DATE_UNIX },
+	};
+	size_t i;
+
+	for (i = 0; s && i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (!strcmp(s, modes[i].name))
+			return modes[i].mode;
+	return DATE_NORMAL;
+}
+
+/* git's show_date() for mode, in the author's own time zone. */
+static void sb_date(struct sbuf *b, const git_time *when, enum date_mode mode)
 {
 	static const char *const days[] = {
 		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
@@ -335,9 +367,41 @@ static void sb_date(struct sbuf *b, const git_time *when)
 		tm.tm_year = 70;
 		tm.tm_wday = 4;
 	}
-	sb_printf(b, "%.3s %.3s %d %02d:%02d:%02d %d %+05d", days[tm.tm_wday],
-		  months[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min,
-		  tm.tm_sec, tm.tm_year + 1900, tz);
+	switch (mode) {
+	case DATE_ISO:
+		sb_printf(b, "%04d-%02d-%02d %02d:%02d:%02d %+05d",
+			  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			  tm.tm_hour, tm.tm_min, tm.tm_sec, tz);
+		break;
+	case DATE_ISO_STRICT:
+		sb_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+			  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			  tm.tm_sec);
+		/* git 2.39 writes +00:00, not Z */
+		sb_printf(b, "%c%02d:%02d", tz >= 0 ? '+' : '-',
+			  (tz < 0 ? -tz : tz) / 100, (tz < 0 ? -tz : tz) % 100);
+		break;
+	case DATE_RFC:
+		sb_printf(b, "%.3s, %d %.3s %d %02d:%02d:%02d %+05d",
+			  days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+			  tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, tz);
+		break;
+	case DATE_SHORT:
+		sb_printf(b, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+			  tm.tm_mday);
+		break;
+	case DATE_RAW:
+		sb_printf(b, "%lld %+05d", (long long)when->time, tz);
+		break;
+	case DATE_UNIX:
+		sb_printf(b, "%lld", (long long)when->time);
+		break;
+	default:
+		sb_printf(b, "%.3s %.3s %d %02d:%02d:%02d %d %+05d",
+			  days[tm.tm_wday], months[tm.tm_mon], tm.tm_mday,
+			  tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_year + 1900, tz);
+		break;
+	}
 }
 
 /* Columns of one code point: 0 combining, 2 East Asian wide, else 1. */
@@ -450,7 +514,7 @@ static size_t trimmed(const char *s, size_t len)
 /* pretty.c: header, blank line, indented message; trailing space trimmed. */
 static void sb_header_message(struct sbuf *b, git_repository *repo,
 			      git_commit *c, int as_root,
-			      const git_signature *author)
+			      const git_signature *author, enum date_mode dates)
 {
 	const char *enc = git_commit_message_encoding(c);
 	const char *msg = git_commit_message_raw(c);
@@ -478,7 +542,7 @@ static void sb_header_message(struct sbuf *b, git_repository *repo,
 	free(uname);
 	free(umail);
 	sb_puts(b, "Date:   ");
-	sb_date(b, &author->when);
+	sb_date(b, &author->when, dates);
 	sb_puts(b, "\n\n");
 	while (msg && *msg) {
 		size_t ll = line_len(msg), t = trimmed(msg, ll);
@@ -739,10 +803,12 @@ struct show_config {
 	int mailmap;		/* log.mailmap */
 	int show_root;		/* log.showRoot: the diff of a root commit */
 	long graph_width;	/* diff.statGraphWidth, 0: no limit */
+	enum date_mode dates;	/* log.date */
 };
 
 static void read_show_config(git_repository *repo, struct show_config *sc)
 {
+	const char *str = NULL;
 	git_config *cfg = NULL;
 	int32_t w;
 	int v;
@@ -751,6 +817,7 @@ static void read_show_config(git_repository *repo, struct show_config *sc)
 	sc->mailmap = 1;
 	sc->show_root = 1;
 	sc->graph_width = 0;
+	sc->dates = DATE_NORMAL;
 	if (git_repository_config_snapshot(&cfg, repo) < 0) {
 		git_error_clear();
 		return;
@@ -763,6 +830,8 @@ static void read_show_config(git_repository *repo, struct show_config *sc)
 		sc->show_root = v;
 	if (git_config_get_int32(&w, cfg, "diff.statGraphWidth") == 0 && w > 0)
 		sc->graph_width = w;
+	if (git_config_get_string(&str, cfg, "log.date") == 0)
+		sc->dates = parse_date_mode(str);
 	git_config_free(cfg);
 	git_error_clear();
 }
@@ -809,7 +878,7 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 	}
 	sb_printf(&b, "commit %s\n", git_oid_tostr(hex, sizeof(hex),
 						   cp__git_oid(id)));
-	sb_header_message(&b, repo->git, c, as_root, author);
+	sb_header_message(&b, repo->git, c, as_root, author, sc.dates);
 	sb_notes(&b, repo->git, cp__git_oid(id));
 	if (ch.n) {
 		off = calloc(ch.n, sizeof(*off));
