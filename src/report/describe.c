@@ -54,7 +54,7 @@ struct rdm {
 	size_t n, pos;
 	char *out;
 	size_t cap, k;
-	int depth;
+	int depth, steps;
 	bool bad;
 };
 
@@ -170,7 +170,8 @@ static void rd_path(struct rdm *d, bool print)
 	char c;
 	size_t v, save;
 
-	if (d->bad || d->pos >= d->n || ++d->depth > 32) {
+	/* Backrefs can make a short name expand exponentially: budget it. */
+	if (d->bad || d->pos >= d->n || ++d->depth > 32 || ++d->steps > 256) {
 		d->bad = true;
 		return;
 	}
