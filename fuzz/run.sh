@@ -39,6 +39,8 @@ printf 'BUG: KASAN: use-after-free in f+0x1/0x2\nRead of size 1\nCall Trace:\n f
 	>"$work/corpus/seed-kasan"
 printf '[ 1.0][ T1] WARNING: CPU: 0 PID: 1 at a.c:1 f+0x1/0x2\nRIP: 0010:f+0x1/0x2\n' \
 	>"$work/corpus/seed-warning"
+printf 'rust_kernel: panicked at a.rs:1:1:\nattempt to add with overflow\nCall Trace:\n _RNvMs3_NtCshgDM7dBCdno_11rust_binder7processNtB5_7Process10update_ref+0x1/0x2\n _ZN2ns3fooEv+0x1/0x2\n' \
+	>"$work/corpus/seed-rust"
 cd "$work"
 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
