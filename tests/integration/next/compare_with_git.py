@@ -338,7 +338,8 @@ def shape(rng, size):
         "criss": rng.choice([0.0, 0.1, 0.3]),
         "fork": rng.choice([0.1, 0.2, 0.3]),
         "old_fork": rng.choice([0.0, 0.1, 0.3]),
-        "root": rng.choice([0.0, 0.0, 0.01]),
+        # a few extra roots (orphan branches merged later), not dozens
+        "root": rng.choice([0.0, 0.0, 2.0 / n]),
         "max_tips": rng.choice([2, 4, 8, 16]),
         "equal": {"normal": 0.05, "equal": 0.5, "allequal": 1.0, "skew": 0.1}[date_mode],
         "skew": {"normal": 0.0, "equal": 0.0, "allequal": 0.0, "skew": 0.05}[date_mode],
