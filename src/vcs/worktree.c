@@ -114,20 +114,49 @@ static int was_ours(const struct cp_repo *repo, const char *real_dir)
 	return ours;
 }
 
+/*
+ * A commit for a new worktree's first HEAD (checkouts replace it): HEAD's,
+ * or, when HEAD is unborn (a bare mirror whose HEAD names a missing
+ * branch), the first ref's.
+ */
+static git_object *any_commit(git_repository *git)
+{
+	git_strarray refs = { NULL, 0 };
+	git_object *obj = NULL;
+	char spec[1024];
+	size_t i;
+
+	if (git_revparse_single(&obj, git, "HEAD^{commit}") == 0)
+		return obj;
+	obj = NULL;
+	if (git_reference_list(&refs, git) == 0) {
+		for (i = 0; i < refs.count && !obj; i++) {
+			snprintf(spec, sizeof(spec), "%s^{commit}", refs.strings[i]);
+			if (git_revparse_single(&obj, git, spec) < 0)
+				obj = NULL;
+		}
+		git_strarray_dispose(&refs);
+	}
+	git_error_clear();
+	return obj;
+}
+
 /* Registers a new detached worktree at real_dir (empty, or was_ours()). */
 static int create_worktree(struct cp_repo *repo, const char *real_dir,
 			   struct cp_error *err)
 {
 	const char *common = repo->git_dir, *base = strrchr(real_dir, '/');
 	char admin[PATH_MAX], path[PATH_MAX + 64], text[PATH_MAX + 64];
+	int created = 0;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_object *head = NULL;
 	int i, rc = 0;
 
-	if (git_revparse_single(&head, repo->git, "HEAD^{commit}") < 0) {
-		head = NULL;
+	head = any_commit(repo->git);
+	if (!head) {
 		rc = cp_error_set(err, CP_ERR_BAD_REV,
-				  "cannot create a worktree: HEAD names no commit");
+				  "cannot create a worktree: the repository has no "
+				  "commits");
 		goto out;
 	}
 	git_oid_tostr(hex, sizeof(hex), git_object_id(head));
@@ -145,8 +174,10 @@ static int create_worktree(struct cp_repo *repo, const char *real_dir,
 		else
 			snprintf(admin, sizeof(admin), "%sworktrees/culprit-%s-%d",
 				 common, base, i);
-		if (mkdir(admin, 0777) == 0)
+		if (mkdir(admin, 0777) == 0) {
+			created = 1;
 			break;
+		}
 		if (errno != EEXIST || i > 1000) {
 			rc = cp_error_set(err, CP_ERR_IO, "cannot create %s: %s",
 					  admin, strerror(errno));
@@ -171,6 +202,17 @@ static int create_worktree(struct cp_repo *repo, const char *real_dir,
 	snprintf(text, sizeof(text), "gitdir: %s\n", admin);
 	rc = write_file(path, text, err);
 out:
+	if (rc && created) {
+		/* leave no half-made registration behind */
+		static const char *const files[] = { "gitdir", "commondir", "HEAD" };
+		size_t k;
+
+		for (k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
+			snprintf(path, sizeof(path), "%s/%s", admin, files[k]);
+			unlink(path);
+		}
+		rmdir(admin);
+	}
 	git_object_free(head);
 	return rc;
 }

@@ -162,6 +162,20 @@ static void worktree_in_bare_repo(void **state)
 	free(refs_before);
 	free(refs_after);
 	cp_repo_free(repo);
+
+	/* a bare mirror whose HEAD names a missing branch */
+	assert_int_equal(fx_sh("git clone -q --bare u orphan.git && "
+			       "git -C orphan.git symbolic-ref HEAD refs/heads/gone"), 0);
+	repo = open_repo("orphan.git");
+	snprintf(wtdir, sizeof(wtdir), "%s/orphan-wt", fx_dir());
+	if (cp_worktree_open(repo, wtdir, &wt, &err))
+		fail_msg("open worktree of a HEAD-less mirror: %s", err.msg);
+	checkout_ok(repo, wt, "main~1", "orphan-wt");
+	cp_worktree_free(wt);
+	assert_int_equal(fx_sh("test \"$(git -C orphan.git symbolic-ref HEAD)\" = "
+			       "refs/heads/gone"), 0);
+	assert_int_equal(cp_worktree_remove(repo, wtdir, &err), 0);
+	cp_repo_free(repo);
 }
 
 static void worktree_bad_places(void **state)
