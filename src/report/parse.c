@@ -801,8 +801,6 @@ static int start_report(struct cp_report_stream *st, const struct oref *o,
 {
 	const char *lines[RING_LINES];
 	size_t lens[RING_LINES], k = 0, e = before, max;
-	struct buf *collected[50];
-	size_t ncol = 0;
 	int rc;
 	const char *nl;
 
@@ -824,8 +822,6 @@ static int start_report(struct cp_report_stream *st, const struct oref *o,
 		k++;
 		e = s;
 	}
-	(void)collected;
-	(void)ncol;
 	{
 		/* Gather newest-first candidates, then emit oldest-first. */
 		const char *cand[50];
