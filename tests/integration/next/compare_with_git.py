@@ -223,7 +223,7 @@ def gen_graph(rng, n, p):
                 base = rng.choice(tips) if rng.random() < 0.5 else tips[0]
             tips.append(new([base]))
             weights.append(rng.choice([0.3, 1.0, 1.0, 4.0]))  # 4.0: long-lived
-        elif r < p["merge"] + p["fork"] + p["root"]:
+        elif p["merge"] + p["fork"] <= r < p["merge"] + p["fork"] + p["root"]:
             tips.append(new([]))
             weights.append(1.0)
         else:
