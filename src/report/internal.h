@@ -133,6 +133,9 @@ extern struct pat linux_corrupted_title;
 /* Builds the table index once; returns 0 or a negative status. */
 int report_tables_init(struct cp_error *err);
 
+/* False when some marker has no anchor and lines are checked bytewise. */
+bool report_prefilter_fast(void);
+
 /* Compiles every pattern now (tests); returns 0 or a negative status. */
 int report_tables_compile_all(struct cp_error *err);
 

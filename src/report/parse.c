@@ -327,6 +327,11 @@ int report_tables_compile_all(struct cp_error *err)
 	return 0;
 }
 
+bool report_prefilter_fast(void)
+{
+	return !slow_scan;
+}
+
 int report_tables_init(struct cp_error *err)
 {
 	pthread_once(&init_once, init_tables);

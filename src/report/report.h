@@ -110,8 +110,8 @@ void cp_report_stream_free(struct cp_report_stream *st);
 char *cp_report_normalize_title(const char *title);
 
 /*
- * True when two titles name the same crash: equal after normalization,
- * ignoring case of the sanitizer prefix and leading/trailing space.
+ * True when two titles name the same crash: equal after normalization
+ * (which also drops control bytes and leading/trailing space).
  */
 bool cp_report_same_title(const char *a, const char *b);
 

@@ -4,7 +4,6 @@
  */
 #include "report/internal.h"
 
-#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -388,7 +387,7 @@ bool cp_report_same_title(const char *a, const char *b)
 		return false;
 	na = cp_report_normalize_title(a);
 	nb = cp_report_normalize_title(b);
-	same = na && nb && *na && strcasecmp(na, nb) == 0;
+	same = na && nb && *na && strcmp(na, nb) == 0;
 	free(na);
 	free(nb);
 	return same;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +130,40 @@ static void test_guilty_file(void **state)
 	cp_report_free(rep);
 }
 
+/* Every crash marker is found in the middle of a line (prefilter). */
+static void test_every_marker_found(void **state)
+{
+	struct oops *lists[] = { linux_oopses, user_oopses, user_signal_oopses };
+	struct cp_error err;
+	char line[256];
+
+	(void)state;
+	assert_int_equal(report_tables_init(&err), 0);
+	assert_true(report_prefilter_fast());
+	for (size_t l = 0; l < 3; l++)
+		for (struct oops *o = lists[l]; o->header; o++) {
+			int n = snprintf(line, sizeof(line), "noise noise %s tail\n", o->header);
+
+			assert_true(n > 0 && (size_t)n < sizeof(line));
+			if (!cp_report_contains_crash(line, (size_t)n)) {
+				print_error("marker '%s' not found\n", o->header);
+				fail();
+			}
+			/* Split right inside the marker as well. */
+			struct cp_report_stream *st;
+			struct cp_report *rep;
+			size_t cut = strlen("noise noise ") + 2;
+
+			assert_int_equal(cp_report_stream_new(&st, &err), 0);
+			assert_int_equal(cp_report_stream_feed(st, line, cut, &err), 0);
+			assert_int_equal(cp_report_stream_feed(st, line + cut, (size_t)n - cut, &err), 0);
+			assert_int_equal(cp_report_stream_finish(st, &rep, &err), 0);
+			assert_non_null(rep);
+			cp_report_free(rep);
+			cp_report_stream_free(st);
+		}
+}
+
 static void test_all_patterns_compile(void **state)
 {
 	struct cp_error err;
@@ -148,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_same_title),
 		cmocka_unit_test(test_same_crash_alt),
 		cmocka_unit_test(test_guilty_file),
+		cmocka_unit_test(test_every_marker_found),
 		cmocka_unit_test(test_all_patterns_compile),
 	};
 
