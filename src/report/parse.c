@@ -100,6 +100,7 @@ static const struct {
 	{ "trusty: panic", 4 }, { "fatal error:", 9 }, { "SYZFAIL:", 5 }, { "SYZFATAL:", 6 },
 	{ "panic:", 3 }, { "ERROR: AddressSanitizer", 3 }, { "ERROR: LeakSanitizer", 3 },
 	{ "WARNING: MemorySanitizer", 5 }, { "WARNING: ThreadSanitizer", 5 },
+	{ "ERROR: libFuzzer: ", 3 },
 	{ "runtime error: ", 11 }, { "Assertion `", 8 }, { "Assertion failed: ", 15 },
 	{ "Segmentation fault", 0 }, { "Bus error", 0 }, { "Illegal instruction", 0 },
 	{ "Floating point exception", 0 }, { "Out of memory: Kill process", 11 },

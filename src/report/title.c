@@ -357,6 +357,9 @@ static const struct type_row type_table[] = {
 	{ "TSAN-UNKNOWN", { "ThreadSanitizer:" } },
 	{ "UBSAN", { "UndefinedBehaviorSanitizer:" } },
 	{ "ASSERT", { "assertion failed" } },
+	{ "FUZZER-TIMEOUT", { "libFuzzer: timeout" } },
+	{ "FUZZER-OOM", { "libFuzzer: out-of-memory" } },
+	{ "FUZZER-CRASH", { "libFuzzer:" } },
 	{ "SIGNAL", { "fatal signal:" } },
 	/* Defaults. */
 	{ "WARNING", { "WARNING:" } },

@@ -27,7 +27,8 @@ static const char *const user_skip[] = {
 	"^free$", "^operator", "^mem(cpy|move|set|cmp|chr)$", "^str[a-z]*$",
 	"^__libc_", "^_start$", "^abort$", "^raise$", "^__assert", "^__GI_",
 	"^pthread_kill", "^__pthread_kill", "^posix_memalign$", "^aligned_alloc$",
-	"^reallocarray$", "^valloc$", "^strdup$", "^__strdup$",
+	"^reallocarray$", "^valloc$", "^strdup$", "^__strdup$", "^fuzzer::",
+	"^__restore_rt$", "^_Unwind_", "^__cxa_", "^std::", "^__GI_abort$", "^gsignal$",
 	NULL,
 };
 
@@ -106,6 +107,15 @@ static struct fmt_spec assert_formats[] = {
 	END,
 };
 
+static struct fmt_spec libfuzzer_formats[] = {
+	{ T(P("ERROR: libFuzzer: out-of-memory")), .fmt = "libFuzzer: out-of-memory",
+	  .flags = FMT_NO_STACK },
+	{ T(P("ERROR: libFuzzer: (timeout|deadly signal|fuzz target exited)")),
+	  .fmt = "libFuzzer: $1 in $2", .stack = STACK(PARTS(UTRACE)), .flags = FMT_NO_STACK },
+	{ T(P("ERROR: libFuzzer: ([a-z -]*[a-z])")), .fmt = "libFuzzer: $1", .flags = FMT_NO_STACK },
+	END,
+};
+
 static struct fmt_spec signal_formats[] = {
 	{ T(P("(Segmentation fault|Bus error|Illegal instruction|Floating point exception|Aborted)")),
 	  .fmt = "fatal signal: $1", .flags = FMT_NO_STACK },
@@ -118,6 +128,7 @@ struct oops user_oopses[] = {
 	{ "WARNING: MemorySanitizer", msan_formats, { NULL } },
 	{ "WARNING: ThreadSanitizer", tsan_formats, { NULL } },
 	{ "runtime error: ", ubsan_formats, { P("panic: runtime error"), P("go runtime") } },
+	{ "ERROR: libFuzzer: ", libfuzzer_formats, { NULL } },
 	{ "Assertion `", assert_formats, { NULL } },
 	{ "Assertion failed: ", assert_formats, { NULL } },
 	{ NULL, NULL, { NULL } },

@@ -322,6 +322,19 @@ static const struct fcase cases[] = {
 	{ "assert",
 	  "prog: prog.c:10: check_input: Assertion `n > 0' failed.\nAborted (core dumped)\n",
 	  "assertion failed: n > NUM in check_input", "ASSERT", false },
+	{ "libfuzzer-timeout",
+	  "==7== ERROR: libFuzzer: timeout after 25 seconds\n"
+	  "    #0 0x51 in __sanitizer_print_stack_trace (/f+0x51)\n"
+	  "    #1 0x52 in fuzzer::PrintStackTrace() (/f+0x52)\n"
+	  "    #2 0x53 in fuzzer::Fuzzer::AlarmCallback() (/f+0x53)\n"
+	  "    #3 0x54 in __restore_rt (/lib/libc.so.6+0x54)\n"
+	  "    #4 0x55 in spin_forever /src/p.c:3:5\n"
+	  "    #5 0x56 in LLVMFuzzerTestOneInput /src/p.c:9:3\n",
+	  "libFuzzer: timeout in spin_forever", "FUZZER-TIMEOUT", false },
+	{ "libfuzzer-oom",
+	  "==7== ERROR: libFuzzer: out-of-memory (used: 2100Mb; exceeds: 2048Mb)\n"
+	  "To change the out-of-memory limit use -rss_limit_mb=<N>\n",
+	  "libFuzzer: out-of-memory", "FUZZER-OOM", false },
 	{ "segfault",
 	  "running test\nSegmentation fault (core dumped)\n",
 	  "fatal signal: Segmentation fault", "SIGNAL", false },
