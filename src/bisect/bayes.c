@@ -67,7 +67,7 @@ void cp_bayes_config_init(struct cp_bayes_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->confidence = 0.99;
 	cfg->false_positive = 0.002;
-	cfg->prior_outside = 0.02;
+	cfg->prior_outside = 0;	/* 0.01 / (candidates + 1) */
 	cfg->prior_a = 1.0;
 	cfg->prior_b = 1.0;
 	cfg->build_cost = 600;
@@ -160,7 +160,7 @@ int cp_bayes_new(struct cp_bayes **out, const struct cp_graph *graph,
 	if (!(b->cfg.false_positive > 0 && b->cfg.false_positive < 0.5))
 		b->cfg.false_positive = 0.002;
 	if (!(b->cfg.prior_outside > 0 && b->cfg.prior_outside < 1))
-		b->cfg.prior_outside = 0.02;
+		b->cfg.prior_outside = 0.01 / (n + 1.0);
 	if (!(b->cfg.prior_a > 0))
 		b->cfg.prior_a = 1;
 	if (!(b->cfg.prior_b > 0))
@@ -631,6 +631,19 @@ static unsigned needed_clean(const struct cp_bayes *b, double p)
 	return r < 1 ? 1 : r > 200 ? 200 : (unsigned)r;
 }
 
+/*
+ * The chance of reproducing to plan verification with: under the
+ * hypothesis that the culprit is h, its lower 10% bound (normal approximation of the Beta posterior), so that a lucky
+ * streak of target runs does not make a few clean runs look conclusive.
+ */
+static double p_low(const struct cp_bayes *b, uint32_t h)
+{
+	double x = b->cfg.prior_a + b->tin[h], y = b->cfg.prior_b + b->cin[h];
+	double m = x / (x + y), sd = sqrt(m * (1 - m) / (x + y + 1)), lo = m - 1.2816 * sd;
+
+	return lo < 0.02 ? 0.02 : lo;
+}
+
 static uint32_t popcount_slot(const struct cp_bayes *b, uint32_t slot)
 {
 	uint32_t wd, c = 0;
@@ -650,10 +663,11 @@ static int verify(struct cp_bayes *b, uint32_t x, struct cp_bayes_summary *sum,
 	const struct cp_graph *g = b->g;
 	const struct slot *xs = &b->slots[x];
 	unsigned need = needed_clean(b, b->phat[x]), good_clean = 0;
+
+	sum->needed_clean = 0;
 	uint32_t k, i;
 	int ret, all = 1;
 
-	sum->needed_clean = need;
 	sum->culprit_target_runs = xs->t;
 	sum->culprit_clean_runs = xs->c;
 	sum->nparents = 0;
@@ -709,6 +723,9 @@ static int verify(struct cp_bayes *b, uint32_t x, struct cp_bayes_summary *sum,
 		}
 		if (ret)
 			return ret;
+		need = needed_clean(b, p_low(b, x));
+		if (need > sum->needed_clean)
+			sum->needed_clean = need;
 		if (pp) {
 			pp->slot = p;
 			pp->clean_runs = clean;
@@ -822,13 +839,62 @@ static void best_two(const struct cp_bayes *b, int64_t *best, double *bp,
 		*sp = 0;
 }
 
+/*
+ * Exact expected information (bits about the hypotheses, the chance of
+ * reproducing included) of one more run of slot: the posterior entropy now
+ * minus its expectation after the run.  *pt receives P(target).
+ */
+static double run_info(struct cp_bayes *b, uint32_t slot, struct cp_error *err, int *ret)
+{
+	double fp = b->cfg.false_positive, pt = 0, st = 0, sc = 0, h0 = 0;
+	uint32_t h;
+
+	*ret = ensure_anc(b, slot, err);
+	if (*ret)
+		return 0;
+	for (h = 0; h <= b->n; h++) {
+		double w = b->w[h], q;
+
+		if (w <= 0)
+			continue;
+		q = (h == b->n || contains(b, slot, h)) ? b->phat[h] : fp;
+		pt += w * q;
+		h0 -= w * log2(w);
+		if (q > 0)
+			st += w * q * log2(w * q);
+		if (q < 1)
+			sc += w * (1 - q) * log2(w * (1 - q));
+	}
+	if (pt <= 0 || pt >= 1)
+		return 0;
+	/* H(post | o) = log2 P(o) - S_o / P(o); expectation over o */
+	h = 0;
+	{
+		double ht = log2(pt) - st / pt, hc = log2(1 - pt) - sc / (1 - pt);
+		double gain = h0 - pt * ht - (1 - pt) * hc;
+
+		return gain > 0 ? gain : 0;
+	}
+}
+
+/* Drops the bitset of a slot that has no build and no evidence. */
+static void forget_anc(struct cp_bayes *b, uint32_t slot)
+{
+	struct slot *s = &b->slots[slot];
+
+	if (!s->build && !s->t && !s->c && !s->s) {
+		free(s->anc);
+		s->anc = NULL;
+	}
+}
+
 int cp_bayes_next(struct cp_bayes *b, struct cp_bayes_action *out, struct cp_error *err)
 {
 	const struct cp_bayes_config *cf = &b->cfg;
 	struct infotab one, many;
 	struct cp_bayes_summary sum;
 	int64_t best, second, gpick;
-	double bp, sp, best_run_v = 0, best_build_i = 0, v;
+	double bp, sp, best_run_v = 0, best_run_gain = 0, best_build_i = 0, v;
 	int64_t run_slot = -1, build_slot = -1;
 	uint32_t i;
 	int ret;
@@ -867,20 +933,23 @@ int cp_bayes_next(struct cp_bayes *b, struct cp_bayes_action *out, struct cp_err
 	infotab_init(&many, b, cf->max_runs_per_build);
 	for (i = 0; i < b->nslots; i++) {
 		const struct slot *s = &b->slots[i];
-		double W = slot_mass(b, i);
 
 		if (s->build > 0) {
-			double cost = cf->run_cost;
+			double cost = cf->run_cost, gain = run_info(b, i, err, &ret);
 
+			if (ret)
+				return ret;
 			if (cf->one_worktree && b->current != (int64_t)i)
 				cost += cf->build_cost;
-			v = (1 - slot_silent(b, i)) * info(&one, W) / cost;
+			gain *= 1 - slot_silent(b, i);
+			v = gain / cost;
 			if (v > best_run_v) {
 				best_run_v = v;
+				best_run_gain = gain;
 				run_slot = i;
 			}
 		} else if (s->build == 0) {
-			v = info(&many, W);
+			v = info(&many, slot_mass(b, i));
 			if (v > best_build_i) {
 				best_build_i = v;
 				build_slot = i;
@@ -890,43 +959,46 @@ int cp_bayes_next(struct cp_bayes *b, struct cp_bayes_action *out, struct cp_err
 	if (cf->max_builds && b->builds >= cf->max_builds)
 		build_slot = -1;
 	if (build_slot >= 0) {
-		double bv = 0, s = 1 - b->silent;
+		double bv = 0, s = 1 - b->silent, exact, approx1, W;
 		unsigned k;
 
+		gpick = git_choice(b, err);
+		if (gpick == CP_ERR_NOMEM)
+			return CP_ERR_NOMEM;
+		out->kind = CP_BAYES_BUILD;
+		out->slot = (uint32_t)build_slot;
+		if (gpick >= 0 && gpick < b->nslots && b->slots[gpick].build == 0 &&
+		    info(&many, slot_mass(b, (uint32_t)gpick)) >= 0.9 * best_build_i) {
+			out->slot = (uint32_t)gpick;
+			out->git_choice = 1;
+		}
+		W = slot_mass(b, out->slot);
+		exact = run_info(b, out->slot, err, &ret);
+		forget_anc(b, out->slot);
+		if (ret)
+			return ret;
+		approx1 = info(&one, W);
+		out->gain = info(&many, W);
+		/* k runs after the build: the exact first run, scaled as the model scales */
 		for (k = 1; k <= cf->max_runs_per_build; k++) {
 			struct infotab t;
 
 			infotab_init(&t, b, k);
-			v = s * info(&t, slot_mass(b, (uint32_t)build_slot)) /
+			v = s * (approx1 > 0 ? exact * info(&t, W) / approx1 : 0) /
 			    (cf->build_cost + k * cf->run_cost);
 			if (v > bv)
 				bv = v;
 		}
-		if (bv > best_run_v) {
-			out->kind = CP_BAYES_BUILD;
-			out->slot = (uint32_t)build_slot;
-			out->gain = best_build_i;
-			gpick = git_choice(b, err);
-			if (gpick == CP_ERR_NOMEM)
-				return CP_ERR_NOMEM;
-			if (gpick >= 0 && b->slots[gpick].build == 0 &&
-			    info(&many, slot_mass(b, (uint32_t)gpick)) >= 0.9 * best_build_i) {
-				out->slot = (uint32_t)gpick;
-				out->git_choice = 1;
-				out->gain = info(&many, slot_mass(b, (uint32_t)gpick));
-			}
-			if (out->gain > 1e-4)
-				return 0;
-		}
-	}
-	if (run_slot >= 0 && info(&one, slot_mass(b, (uint32_t)run_slot)) > 1e-5) {
-		memset(out, 0, sizeof(*out));
-		out->kind = CP_BAYES_RUN;
-		out->slot = (uint32_t)run_slot;
-		out->gain = info(&one, slot_mass(b, (uint32_t)run_slot));
-		return 0;
+		if (bv > best_run_v && out->gain > 1e-4)
+			return 0;
 	}
 	memset(out, 0, sizeof(*out));
+	if (run_slot >= 0 && best_run_gain > 1e-4) {
+		out->kind = CP_BAYES_RUN;
+		out->slot = (uint32_t)run_slot;
+		out->gain = best_run_gain;
+		return 0;
+	}
 	out->kind = CP_BAYES_DONE;
 	out->reason = (cf->max_builds && b->builds >= cf->max_builds) ? CP_BAYES_BUDGET :
 		      CP_BAYES_STUCK;

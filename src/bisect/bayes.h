@@ -55,7 +55,12 @@
 struct cp_bayes_config {
 	double confidence;	/* stop at this posterior (0.99) */
 	double false_positive;	/* target seen where the culprit is absent (0.002) */
-	double prior_outside;	/* prior of "not in range" (0.02) */
+	/*
+	 * Prior of "not in range" (0: 0.01 / (candidates + 1), so that, as
+	 * git, the engine trusts the good commits until runs there say
+	 * otherwise).
+	 */
+	double prior_outside;
 	double prior_a, prior_b; /* Beta prior of the chance of reproducing (1, 1) */
 	double build_cost;	/* seconds per build (600); the driver updates it live */
 	double run_cost;	/* seconds per run (60) */

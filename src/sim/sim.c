@@ -364,7 +364,24 @@ static int policy_syzkaller(struct tester *t, struct cp_error *err)
 
 struct cul {
 	struct tester *t;
+	struct cp_bayes *b;
+	int trace;
 };
+
+/* CULPRIT_SIM_TRACE=1: every action on stderr. */
+static void c_step(void *ctx, const struct cp_bayes_action *act)
+{
+	struct cul *c = ctx;
+	struct cp_bayes_summary s;
+	struct cp_error err;
+
+	if (!c->trace || cp_bayes_summarize(c->b, &s, &err))
+		return;
+	fprintf(stderr, "%s slot %u gain %.3f%s%s | best %lld p %.3f second %lld p %.3f out %.3f repro %.2f\n",
+		act->kind == CP_BAYES_RUN ? "run" : act->kind == CP_BAYES_BUILD ? "build" : "done",
+		act->slot, act->gain, act->git_choice ? " git" : "", act->verify ? " verify" : "",
+		(long long)s.best, s.best_p, (long long)s.runner_up, s.runner_up_p, s.outside_p, s.repro);
+}
 
 static enum cp_bayes_outcome classify(struct cp_scenario *sc, enum run_kind kind, size_t bug)
 {
@@ -455,13 +472,13 @@ static int policy_culprit(struct tester *t, double confidence, struct cp_error *
 	struct cp_bayes *b = NULL;
 	struct cp_bayes_summary sum;
 	struct cp_bayes_action last;
-	struct cul cul = { .t = t };
-	struct cp_bayes_ops ops = { .ctx = &cul, .build = c_build, .run = c_run };
+	struct cul cul = { .t = t, .trace = getenv("CULPRIT_SIM_TRACE") != NULL };
+	struct cp_bayes_ops ops = { .ctx = &cul, .build = c_build, .run = c_run, .step = c_step };
 	unsigned bt = 0, bc = 0, bs = 0;
 	double p;
 	int ok, ret;
 
-	/* the start commit must show the target: run until it did twice */
+	/* the start commit must show the target: run until it did */
 	ret = t_build(t, &sc->bad, &ok);
 	if (ret)
 		return ret;
@@ -469,7 +486,7 @@ static int policy_culprit(struct tester *t, double confidence, struct cp_error *
 		snprintf(t->tr->note, sizeof(t->tr->note), "the start commit does not build");
 		return 0;
 	}
-	for (i = 0; i < 20 && bt < 2; i++) {
+	for (i = 0; i < 80 && bt < (getenv("CULPRIT_SIM_START") ? (unsigned)atoi(getenv("CULPRIT_SIM_START")) : 1u); i++) {
 		enum run_kind kind;
 		size_t bug = 0;
 
@@ -527,6 +544,10 @@ static int policy_culprit(struct tester *t, double confidence, struct cp_error *
 	}
 	cp_bayes_config_init(&cfg);
 	cfg.confidence = confidence;
+	if (getenv("CULPRIT_SIM_PRIOR_A"))
+		cfg.prior_a = atof(getenv("CULPRIT_SIM_PRIOR_A"));
+	if (getenv("CULPRIT_SIM_PRIOR_B"))
+		cfg.prior_b = atof(getenv("CULPRIT_SIM_PRIOR_B"));
 	cfg.build_cost = sc->build_s > 0 ? sc->build_s : 1e-3;
 	cfg.run_cost = sc->run_s > 0 ? sc->run_s : 1e-3;
 	cfg.max_builds = 300;
@@ -574,6 +595,7 @@ static int policy_culprit(struct tester *t, double confidence, struct cp_error *
 				ret = cp_bayes_add_run(b, (uint32_t)s, CP_BAYES_SILENT, ev[i].s, err);
 		}
 	}
+	cul.b = b;
 	if (!ret)
 		ret = cp_bayes_drive(b, &ops, &last, err);
 	if (!ret)
