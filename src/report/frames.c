@@ -97,6 +97,7 @@ static bool user_frame(const char *l, size_t n, struct cp_frame *f, int *rc)
 		*rc = CP_ERR_NOMEM;
 		return true;
 	}
+	f->inlined = n >= 9 && !memcmp(l + n - 9, " [inline]", 9);
 	file_line(l + i, n - i, f, rc);
 	return true;
 }

@@ -213,8 +213,78 @@ static bool is_rip_line(const char *l, size_t n)
 	return (n >= 4 && !memcmp(l, "RIP:", 4)) || (n >= 3 && !memcmp(l, "IP:", 3));
 }
 
+/*
+ * A user-space frame as sanitizers print it unsymbolized:
+ * "    #3 0x55d0c1a2b1d5 (/path/prog+0x11d5)".  Returns the offset in
+ * *off and true when the module's file name is the binary's.
+ */
+static bool user_raw_frame(const char *l, size_t n, const char *binary,
+			   size_t *num_end, uint64_t *off)
+{
+	const char *p = l, *e = l + n, *plus, *base;
+	size_t bl;
+
+	while (p < e && *p == ' ')
+		p++;
+	if (p >= e || *p != '#')
+		return false;
+	p++;
+	while (p < e && *p >= '0' && *p <= '9')
+		p++;
+	*num_end = (size_t)(p - l);
+	while (p < e && *p == ' ')
+		p++;
+	if (e - p < 3 || p[0] != '0' || p[1] != 'x')
+		return false;
+	while (p < e && *p != ' ')
+		p++;
+	while (p < e && *p == ' ')
+		p++;
+	if (p >= e || *p != '(' || e[-1] != ')')
+		return false;
+	plus = memrchr(p, '+', (size_t)(e - p));
+	if (!plus || e - plus < 4 || plus[1] != '0' || plus[2] != 'x')
+		return false;
+	*off = strtoull(plus + 1, NULL, 16);
+	base = strrchr(binary, '/');
+	base = base ? base + 1 : binary;
+	bl = strlen(base);
+	return (size_t)(plus - (p + 1)) >= bl && !memcmp(plus - bl, base, bl) &&
+	       (plus - bl == p + 1 || plus[-(long)bl - 1] == '/');
+}
+
+/* "    #N 0xADDR in func file:line" lines for a user-space address. */
+static int symbolize_user(const struct symtab *t, const char *l, size_t n,
+			  size_t num_end, uint64_t off, struct buf *out)
+{
+	struct loc locs[16];
+	Dwarf_Addr low = 0, pc;
+	const char *fn;
+	size_t nl;
+	char num[32], addr[48];
+	int rc = 0;
+
+	dwfl_module_info(t->mod, NULL, &low, NULL, NULL, NULL, NULL, NULL);
+	pc = low + off - (off ? 1 : 0);
+	nl = locate(t, pc, locs, sizeof(locs) / sizeof(locs[0]));
+	fn = dwfl_module_addrname(t->mod, pc);
+	if (!nl || !fn)
+		return buf_add(out, l, n) || buf_addc(out, '\n') ? CP_ERR_NOMEM : 0;
+	snprintf(addr, sizeof(addr), " 0x%llx in ", (unsigned long long)off);
+	for (size_t i = 0; i < nl && !rc; i++) {
+		snprintf(num, sizeof(num), ":%d", locs[i].line);
+		rc = buf_add(out, l, num_end) || buf_adds(out, addr) ||
+		     buf_adds(out, locs[i].name ? locs[i].name : fn) || buf_addc(out, ' ') ||
+		     buf_adds(out, locs[i].file) || buf_adds(out, num) ||
+		     (locs[i].name && buf_adds(out, " [inline]")) || buf_addc(out, '\n');
+	}
+	for (size_t i = 0; i < nl; i++)
+		free(locs[i].name);
+	return rc ? CP_ERR_NOMEM : 0;
+}
+
 static int symbolize_line(const struct symtab *t, const char *l, size_t n,
-			  struct buf *out)
+			  const char *binary, struct buf *out)
 {
 	struct cap m[PAT_MAX_CAPS + 1];
 	struct loc locs[16];
@@ -224,6 +294,13 @@ static int symbolize_line(const struct symtab *t, const char *l, size_t n,
 	char num[32];
 	int rc = 0;
 
+	{
+		size_t num_end;
+		uint64_t uoff;
+
+		if (n < 4096 && user_raw_frame(l, n, binary, &num_end, &uoff))
+			return symbolize_user(t, l, n, num_end, uoff, out);
+	}
 	if (!pat_match_line(&linux_frame_re, l, n, m) || n > PAT_LINE_MAX)
 		goto verbatim;
 	off = strtoull(l + m[2].so, NULL, 16);
@@ -258,6 +335,31 @@ verbatim:
 	return buf_add(out, l, n) || buf_addc(out, '\n') ? CP_ERR_NOMEM : 0;
 }
 
+/*
+ * User-space titles need frame names, which unsymbolized sanitizer output
+ * lacks: the symbolized text is parsed again and its title, alternative
+ * titles, type, frame and corrupted flag replace the old ones.
+ */
+static int retitle(struct cp_report *rep, struct cp_error *err)
+{
+	struct cp_report *again = NULL;
+	int rc = cp_report_parse(rep->text, rep->text_len, &again, err);
+
+	if (rc || !again)
+		return rc;
+#define SWAP(f) do { __typeof__(rep->f) tmp_ = rep->f; rep->f = again->f; again->f = tmp_; } while (0)
+	SWAP(title);
+	SWAP(alt_titles);
+	SWAP(n_alt_titles);
+	SWAP(type);
+	SWAP(frame);
+	SWAP(corrupted);
+	SWAP(corrupted_reason);
+#undef SWAP
+	cp_report_free(again);
+	return 0;
+}
+
 int cp_report_symbolize(struct cp_report *rep, const char *binary,
 			struct cp_error *err)
 {
@@ -276,7 +378,7 @@ int cp_report_symbolize(struct cp_report *rep, const char *binary,
 		const char *e = memchr(l, '\n', rep->text_len - pos);
 		size_t n = e ? (size_t)(e - l) : rep->text_len - pos;
 
-		if ((rc = symbolize_line(&t, l, n, &out)))
+		if ((rc = symbolize_line(&t, l, n, binary, &out)))
 			break;
 		pos += n + 1;
 	}
@@ -297,5 +399,7 @@ int cp_report_symbolize(struct cp_report *rep, const char *binary,
 	rep->guilty_file = NULL;
 	if (!rep->user_space)
 		rep->guilty_file = report_guilty_file(rep->title, rep->text, rep->text_len);
-	return 0;
+	else
+		rc = retitle(rep, err);
+	return rc;
 }

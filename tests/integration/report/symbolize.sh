@@ -82,5 +82,29 @@ check "unknown symbols stay as they are" 1 "$(grep -c "^ not_in_binary+0x10/0x40
 json=$("$CULPRIT" report --json --symbolize "$TMP/prog" "$TMP/report.log")
 inl=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(sum(1 for f in d["frames"] if f.get("inline") and f["func"]=="leaf_inline" and f["file"].endswith("prog.c")))' "$json")
 if [ "${inl:-0}" -gt 0 ]; then pass "json frames carry inline, file, line"; else fail "json inline frames"; fi
+# Unsymbolized sanitizer output: "#N 0xPC (/path/prog+0xOFF)" frames.
+addr=$(nm "$TMP/prog" | awk '$3 == "outer_func" { print $1 }')
+{
+	echo "==1==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc 0x1"
+	echo "READ of size 4 at 0x602000000010 thread T0"
+	for ((k = 1; k < 16#$size; k++)); do
+		printf '    #0 0x55d0c1a2b000 (/elsewhere/prog+0x%x)\n' $((16#$addr + k))
+	done
+	echo "    #1 0x7f0000000000 (/lib/x86_64-linux-gnu/libc.so.6+0x2724a)"
+} >"$TMP/asan.log"
+"$CULPRIT" report --json --symbolize "$TMP/prog" "$TMP/asan.log" >"$TMP/asan.json"
+check "exit status for sanitizer output" 10 "$?"
+t=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["title"])' "$TMP/asan.json")
+case "$t" in
+"AddressSanitizer: heap-use-after-free READ in "*_inline|"AddressSanitizer: heap-use-after-free READ in outer_func")
+	pass "sanitizer title from symbolized frames: $t";;
+*) fail "sanitizer title from symbolized frames: $t";;
+esac
+n=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for f in d["frames"] if f["func"] == "outer_func" and f.get("file", "").endswith("prog.c")))' "$TMP/asan.json")
+if [ "${n:-0}" -gt 0 ]; then pass "sanitizer frames get function and file:line"; else fail "sanitizer frames symbolized"; fi
+n=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for f in d["frames"] if f.get("inline")))' "$TMP/asan.json")
+if [ "${n:-0}" -gt 0 ]; then pass "sanitizer frames get [inline] frames"; else fail "sanitizer inline frames"; fi
+check "other modules left alone" 1 "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["report"].count("libc.so.6+0x2724a"))' "$TMP/asan.json")"
+
 expect_status "missing binary" 9 "$CULPRIT" report --symbolize "$TMP/nope" "$TMP/report.log"
 finish
