@@ -173,6 +173,9 @@ void cp_kernel_first_error(const char *buf, size_t len, char *out, size_t size);
 int cp_kernel_job_expand(json_t *job_obj, const char *base, char **build_cmd,
 			 char **test_cmd, struct cp_error *err);
 
+/* vm.count of a job object (VMs per tested commit: the job's runs), 0 if unset. */
+unsigned cp_kernel_job_vm_count(json_t *job_obj);
+
 /* Single-quotes s for /bin/sh (malloc'ed, NULL when out of memory). */
 char *cp_kernel_shell_quote(const char *s);
 

@@ -37,6 +37,14 @@ char *cp_kernel_shell_quote(const char *s)
 	return out;
 }
 
+unsigned cp_kernel_job_vm_count(json_t *job_obj)
+{
+	json_t *v = json_object_get(json_object_get(job_obj, "vm"), "count");
+
+	return json_is_integer(v) && json_integer_value(v) > 0 &&
+	       json_integer_value(v) <= 1000 ? (unsigned)json_integer_value(v) : 0;
+}
+
 int cp_kernel_self_path(char **out, struct cp_error *err)
 {
 	char buf[PATH_MAX];

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "build/kernel.h"
@@ -536,6 +538,7 @@ static void job_sections_become_commands(void **state)
 	assert_non_null(strstr(test, " vm-run --spec '{"));
 	assert_non_null(strstr(build, tmpdir));
 	assert_non_null(strstr(build, "it'\\''s"));	/* quoted for the shell */
+	assert_int_equal(cp_kernel_job_vm_count(j), 2);
 	free(build);
 	free(test);
 	json_decref(j);
@@ -588,6 +591,163 @@ static void initramfs_with_shell_repro(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+
+/* ---- QEMU processes never outlive a timeout, a cancel or culprit ---- */
+
+static pid_t read_pid(const char *path, int wait_ms)
+{
+	int waited = 0;
+
+	for (;;) {
+		FILE *f = fopen(path, "r");
+		int pid = 0;
+
+		if (f) {
+			if (fscanf(f, "%d", &pid) != 1)
+				pid = 0;
+			fclose(f);
+		}
+		if (pid > 0 || waited >= wait_ms)
+			return pid;
+		usleep(20000);
+		waited += 20;
+	}
+}
+
+/* True when pid is gone or a zombie, within wait_ms. */
+static bool dead(pid_t pid, int wait_ms)
+{
+	int waited = 0;
+	char p[64], st[512];
+
+	for (;;) {
+		FILE *f;
+		bool zombie = false;
+
+		if (kill(pid, 0) < 0)
+			return true;
+		snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
+		f = fopen(p, "r");
+		if (f) {
+			if (fgets(st, sizeof(st), f)) {
+				char *rp = strrchr(st, ')');
+
+				zombie = rp && rp[1] == ' ' && rp[2] == 'Z';
+			}
+			fclose(f);
+		}
+		if (zombie)
+			return true;
+		if (waited >= wait_ms)
+			return false;
+		usleep(20000);
+		waited += 20;
+	}
+}
+
+/* A stand-in for QEMU that prints nothing and never ends. */
+static void fake_qemu(struct cp_vm_config *c, char *qemu, char *pidfile, char *console,
+		      size_t size)
+{
+	char text[700];
+
+	snprintf(pidfile, size, "%s/qemu.pid", tmpdir);
+	snprintf(qemu, size, "%s/fake-qemu", tmpdir);
+	snprintf(console, size, "%s/console.log", tmpdir);
+	snprintf(text, sizeof(text), "#!/bin/sh\necho $$ > '%s'\nexec sleep 987\n", pidfile);
+	write_text("fake-qemu", text);
+	assert_int_equal(chmod(qemu, 0755), 0);
+	memset(c, 0, sizeof(*c));
+	c->qemu = qemu;
+	c->kernel = "/nonexistent/bzImage";
+	c->initrd = "/nonexistent/initrd";
+	c->console = console;
+	c->accel = "tcg";
+}
+
+static void qemu_killed_on_boot_timeout(void **state)
+{
+	char qemu[300], pidfile[300], console[300];
+	struct cp_vm_config c;
+	struct cp_vm_outcome o;
+	struct cp_run_pool *pool = NULL;
+	struct cp_error err;
+	pid_t pid;
+
+	(void)state;
+	fake_qemu(&c, qemu, pidfile, console, sizeof(qemu));
+	c.boot_timeout = 1;
+	c.run_timeout = 100;
+	assert_int_equal(cp_run_pool_new(&pool, 2, &err), 0);
+	assert_int_equal(cp_qemu_run(pool, &c, &o, &err), 0);
+	assert_int_equal(o.result, CP_VM_INFRA);
+	assert_string_equal(o.text, "infra problem: no output from the VM before the timeout");
+	assert_true(o.total_s < 30);
+	pid = read_pid(pidfile, 0);
+	assert_true(pid > 0);
+	assert_true(dead(pid, 5000));
+	cp_run_pool_free(pool);
+}
+
+static struct cp_run_pool *alarm_pool;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	cp_run_pool_cancel(alarm_pool);
+}
+
+static void qemu_killed_on_cancel(void **state)
+{
+	char qemu[300], pidfile[300], console[300];
+	struct cp_vm_config c;
+	struct cp_vm_outcome o;
+	struct cp_error err;
+	pid_t pid;
+
+	(void)state;
+	fake_qemu(&c, qemu, pidfile, console, sizeof(qemu));
+	c.boot_timeout = 100;
+	assert_int_equal(cp_run_pool_new(&alarm_pool, 2, &err), 0);
+	signal(SIGALRM, on_alarm);
+	alarm(2);
+	assert_int_equal(cp_qemu_run(alarm_pool, &c, &o, &err), CP_ERR_INTERRUPTED);
+	signal(SIGALRM, SIG_DFL);
+	pid = read_pid(pidfile, 0);
+	assert_true(pid > 0);
+	assert_true(dead(pid, 5000));
+	cp_run_pool_free(alarm_pool);
+	alarm_pool = NULL;
+}
+
+static void qemu_killed_when_culprit_dies(void **state)
+{
+	char qemu[300], pidfile[300], console[300];
+	struct cp_vm_config c;
+	pid_t child, pid;
+	int status;
+
+	(void)state;
+	fake_qemu(&c, qemu, pidfile, console, sizeof(qemu));
+	c.boot_timeout = 100;
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		struct cp_run_pool *pool = NULL;
+		struct cp_vm_outcome o;
+		struct cp_error err;
+
+		if (cp_run_pool_new(&pool, 2, &err) == 0)
+			cp_qemu_run(pool, &c, &o, &err);
+		_exit(0);
+	}
+	pid = read_pid(pidfile, 10000);
+	assert_true(pid > 0);
+	assert_int_equal(kill(child, SIGKILL), 0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(dead(pid, 5000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -605,6 +765,9 @@ int main(void)
 		cmocka_unit_test(vm_verdicts_on_made_up_logs),
 		cmocka_unit_test_setup_teardown(job_sections_become_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(initramfs_with_shell_repro, setup, teardown),
+		cmocka_unit_test_setup_teardown(qemu_killed_on_boot_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(qemu_killed_on_cancel, setup, teardown),
+		cmocka_unit_test_setup_teardown(qemu_killed_when_culprit_dies, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
