@@ -520,8 +520,12 @@ class Checker:
             return self.fresh(gitdir, bad, goods, skips, first_parent, ancestors_ok)
         if self.reference == "fresh-git-stateless":
             return self.fresh(gitdir, bad, goods, skips, first_parent)
-        p = subprocess.run(self.args(gitdir, bad, goods, skips, first_parent),
-                           env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            p = subprocess.run(self.args(gitdir, bad, goods, skips, first_parent),
+                               env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=120)
+        except subprocess.TimeoutExpired:
+            return -9, b"", b"compare-with-git: culprit next ran over 120 s and was killed"
         return p.returncode, p.stdout, p.stderr
 
 
@@ -853,9 +857,16 @@ def main():
         if args.only is not None:
             keep = {int(x) for x in args.only.split(",")}
             tasks = [t for t in tasks if t[0] in keep]
-        # the longest first, so that a time budget cuts small repositories
-        order = {"self": 0, "medium": 1, "small": 2}
-        tasks.sort(key=lambda t: (order[t[1]], t[0]))
+        # the project's history first, then one medium repository for every
+        # five small ones, so that a time budget (a busy machine) still
+        # leaves a mix of both
+        selfs = [t for t in tasks if t[1] == "self"]
+        mediums = [t for t in tasks if t[1] == "medium"]
+        smalls = [t for t in tasks if t[1] == "small"]
+        tasks = selfs
+        while mediums or smalls:
+            tasks += mediums[:1] + smalls[:5]
+            mediums, smalls = mediums[1:], smalls[5:]
 
         print("compare-with-git: seed %s, %d repositories, against %s" % (
             seed, len(tasks), args.culprit if args.reference == "culprit" else "fresh git bisect"))
