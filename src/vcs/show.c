@@ -804,6 +804,8 @@ struct show_config {
 	int show_root;		/* log.showRoot: the diff of a root commit */
 	long graph_width;	/* diff.statGraphWidth, 0: no limit */
 	enum date_mode dates;	/* log.date */
+	int decorate;		/* log.decorate: 0 no (auto), 1 short, 2 full */
+	int all_refs;		/* log.initialDecorationSet=all */
 };
 
 static void read_show_config(git_repository *repo, struct show_config *sc)
@@ -818,6 +820,8 @@ static void read_show_config(git_repository *repo, struct show_config *sc)
 	sc->show_root = 1;
 	sc->graph_width = 0;
 	sc->dates = DATE_NORMAL;
+	sc->decorate = 0;
+	sc->all_refs = 0;
 	if (git_repository_config_snapshot(&cfg, repo) < 0) {
 		git_error_clear();
 		return;
@@ -832,6 +836,19 @@ static void read_show_config(git_repository *repo, struct show_config *sc)
 		sc->graph_width = w;
 	if (git_config_get_string(&str, cfg, "log.date") == 0)
 		sc->dates = parse_date_mode(str);
+	/* "auto" decorates a terminal only; culprit writes to no terminal */
+	if (git_config_get_string(&str, cfg, "log.decorate") == 0 && str) {
+		if (!strcasecmp(str, "full"))
+			sc->decorate = 2;
+		else if (!strcasecmp(str, "short"))
+			sc->decorate = 1;
+		else if (strcasecmp(str, "auto") &&
+			 git_config_get_bool(&v, cfg, "log.decorate") == 0)
+			sc->decorate = v;
+	}
+	if (git_config_get_string(&str, cfg, "log.initialDecorationSet") == 0 &&
+	    str && !strcmp(str, "all"))
+		sc->all_refs = 1;
 	git_config_free(cfg);
 	git_error_clear();
 }
@@ -876,8 +893,17 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 		if (rc)
 			goto out;
 	}
-	sb_printf(&b, "commit %s\n", git_oid_tostr(hex, sizeof(hex),
-						   cp__git_oid(id)));
+	sb_printf(&b, "commit %s", git_oid_tostr(hex, sizeof(hex),
+						 cp__git_oid(id)));
+	if (sc.decorate) {
+		char *deco = cp__decorations(repo->git, cp__git_oid(id),
+					     sc.decorate == 2, sc.all_refs);
+
+		if (deco)
+			sb_puts(&b, deco);
+		free(deco);
+	}
+	sb_add(&b, "\n", 1);
 	sb_header_message(&b, repo->git, c, as_root, author, sc.dates);
 	sb_notes(&b, repo->git, cp__git_oid(id));
 	if (ch.n) {

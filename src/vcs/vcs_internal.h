@@ -86,6 +86,14 @@ char *cp__subject(const char *msg);
  */
 char *cp__to_utf8(const char *text, const char *encoding);
 
+/*
+ * " (HEAD -> main, tag: v1.0)": the refs naming id as git show decorates
+ * it (full: whole ref names; all_refs: not only branches, remote branches,
+ * tags and the stash); NULL when none or out of memory.
+ */
+char *cp__decorations(git_repository *git, const git_oid *id, int full,
+		      int all_refs);
+
 /* The shallow-clone error for boundary commit id. */
 int cp__shallow_error(const struct cp_oid *id, struct cp_error *err);
 

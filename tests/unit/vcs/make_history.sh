@@ -182,6 +182,10 @@ git rm -rq --cached .
 NOADD=1 commit -m "empty root"
 git checkout -q -f main
 
+# tags, for decorations
+git tag v0.1 HEAD~3
+git tag -a -m "release" v0.2 HEAD~1
+
 # mailmap and notes
 printf 'Mapped Name <mapped@example.com> <tester@example.com>\n' > .mailmap
 git add .mailmap

@@ -111,15 +111,19 @@ static void show_matches_git(void **state)
 	/* the settings git show honours */
 	assert_int_equal(fx_sh("cd hist && git config core.quotePath false && "
 			       "git config log.date iso-strict && "
+			       "git config log.decorate short && "
 			       "git config log.mailmap false && "
 			       "git config diff.renameLimit 2"), 0);
 	count = compare_all("hist", &bad);
 	printf("# compared git show on %d commits with quotePath, mailmap, "
-	       "renameLimit and log.date set, %d differ\n", count, bad);
+	       "renameLimit, log.date and log.decorate set, %d differ\n",
+	       count, bad);
 	assert_int_equal(fx_sh("cd hist && git config diff.renames false && "
 			       "git config core.abbrev 10 && "
 			       "git config log.showRoot false && "
 			       "git config log.date rfc && "
+			       "git config log.decorate full && "
+			       "git config log.initialDecorationSet all && "
 			       "git config diff.statGraphWidth 10"), 0);
 	count = compare_all("hist", &bad);
 	printf("# compared git show on %d commits without renames, root diffs, "
@@ -130,6 +134,8 @@ static void show_matches_git(void **state)
 			       "git config --unset core.abbrev && "
 			       "git config --unset log.showRoot && "
 			       "git config --unset log.date && "
+			       "git config --unset log.decorate && "
+			       "git config --unset log.initialDecorationSet && "
 			       "git config --unset diff.statGraphWidth && "
 			       "git config --unset log.mailmap && "
 			       "git config --unset core.quotePath"), 0);
