@@ -382,8 +382,8 @@ static int cmp_ranked(const void *a, const void *b)
 	return cp_oid_cmp(x->oid, y->oid);
 }
 
-/* git's sqrti(): float Newton iteration, kept bit for bit */
-static float sqrti(int val)
+/* git's sqrti(): a float Newton iteration, truncated to an int */
+static int sqrti(int val)
 {
 	float d, x = (float)val;
 
@@ -395,7 +395,7 @@ static float sqrti(int val)
 		d = (y > x) ? y - x : x - y;
 		x = y;
 	} while (d >= 0.5);
-	return x;
+	return (int)x;
 }
 
 int cp_bisect_skip_index(int count)
@@ -404,9 +404,8 @@ int cp_bisect_skip_index(int count)
 	int prn = (int)((c / 65536) % 32768);
 	/* git multiplies in int; wrap as the compiled code does */
 	int32_t prod = (int32_t)((uint32_t)count * (uint32_t)prn);
-	float idx = (float)(prod / 32768) * sqrti(prn) / sqrti(32768);
 
-	return (int)idx;
+	return prod / 32768 * sqrti(prn) / sqrti(32768);
 }
 
 void cp_bisect_step_free(struct cp_bisect_step *step)
