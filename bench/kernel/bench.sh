@@ -9,7 +9,8 @@
 #             KERNEL_REPO to an existing one (e.g. the e2e test's)
 # environment: CULPRIT (default build/culprit), KERNEL_LAB, JOBS, VMS (boots
 #   per verdict kind, default 3), SKIP_CLEAN=1 (no clean/ccache builds: only
-#   incremental, signature and VM rows)
+#   incremental, signature and VM rows), BUILD_DIR (reuse a build directory),
+#   CCACHE_DIR (default WORK_DIR/ccache)
 #
 # Rows: clean build (empty build dir, empty ccache), ccache-warm rebuild
 # (empty build dir, warm ccache), incremental rebuild (one .c file changed
@@ -46,9 +47,10 @@ if [ ! -f "$cfg" ]; then
     cp "$work/cfg/.config" "$cfg"
     rm -rf "$work/cfg"
 fi
-spec="{\"kernel\": {\"config\": \"$cfg\", \"build_dir\": \"$work/build\", \"cache_dir\": \"$work/cache\"${JOBS:+, \"jobs\": $JOBS}},
+bdir=${BUILD_DIR:-$work/build}
+spec="{\"kernel\": {\"config\": \"$cfg\", \"build_dir\": \"$bdir\", \"cache_dir\": \"$work/cache\"${JOBS:+, \"jobs\": $JOBS}},
  \"vm\": {\"type\": \"qemu\", \"accel\": \"${ACCEL:-auto}\"}, \"repro\": {\"c\": \"$lab/repro/sethostname.c\"}}"
-export CCACHE_DIR=$work/ccache
+export CCACHE_DIR=${CCACHE_DIR:-$work/ccache}
 
 rows=()
 row() { rows+=("$(printf '| %-44s | %10s |' "$1" "$2")"); }
@@ -65,9 +67,9 @@ build() {	# build ARTIFACTS_NAME: time of one culprit kernel-build
 }
 
 if [ "${SKIP_CLEAN:-0}" != 1 ]; then
-    rm -rf "$work/build" "$work/cache" "$CCACHE_DIR"
+    rm -rf "$bdir" "$work/cache" "$CCACHE_DIR"
     row "clean build (empty build dir and ccache)" "$(build clean)"
-    rm -rf "$work/build" "$work/cache"
+    rm -rf "$bdir" "$work/cache"
     row "ccache-warm rebuild (empty build dir)" "$(build warm)"
 else
     build base >/dev/null
@@ -78,9 +80,9 @@ row "incremental rebuild (one .c file changed)" "$(build incr)"
 row "build cache hit (same tree, config, compiler)" "$(build incr-again)"
 
 t0=$(now)
-for _ in 1 2 3 4 5; do "$culprit" signature "$work/build/vmlinux" >/dev/null; done
+for _ in 1 2 3 4 5; do "$culprit" signature "$work/commits/incr/vmlinux" >/dev/null; done
 t1=$(now)
-row "kernel signature of vmlinux ($(du -h "$work/build/vmlinux" | cut -f1))" \
+row "kernel signature of vmlinux ($(du -h "$work/commits/incr/vmlinux" | cut -f1))" \
     "$(echo "$t0 $t1" | awk '{printf "%.2f s", ($2 - $1) / 5}')"
 
 vm() {	# vm ARTIFACTS_NAME LABEL: mean boot-to-verdict of $vms runs
