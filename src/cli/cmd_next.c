@@ -244,7 +244,7 @@ static int run_next(const struct next_args *a, struct cp_error *err)
 	case CP_GIT_FOUND:
 		cp_oid_to_hex(&step.commit, hex);
 		printf("%s is the first bad commit\n", hex);
-		ret = cp_commit_format_show(repo, &step.commit, &show, err);
+		ret = cp_commit_format_bisect(repo, &step.commit, &show, err);
 		if (!ret)
 			fputs(show, stdout);
 		break;

@@ -115,14 +115,18 @@ struct renames {
 	long limit;
 };
 
-/* diff.renames (only "false" turns detection off) and diff.renameLimit. */
-static void rename_config(git_repository *repo, int *enabled, long *limit)
+/*
+ * diff.renames and diff.renameLimit.  Porcelain commands detect renames
+ * unless diff.renames is false; plumbing (git bisect 2.39's diff-tree) only
+ * when it is set true: default_on says which.
+ */
+static void rename_config(git_repository *repo, int default_on, int *enabled, long *limit)
 {
 	git_config *cfg = NULL;
 	int32_t v;
 	int b;
 
-	*enabled = 1;
+	*enabled = default_on;
 	*limit = RENAME_LIMIT;
 	if (git_repository_config_snapshot(&cfg, repo) < 0) {
 		git_error_clear();
@@ -394,13 +398,13 @@ static void apply_renames(struct renames *r)
 }
 
 static int detect_renames(git_repository *repo, struct cp__changes *ch,
-			  struct cp_error *err)
+			  int default_on, struct cp_error *err)
 {
 	struct renames r = { repo, ch, NULL, NULL, 0, 0, RENAME_LIMIT };
 	size_t i;
 	int rc = 0, enabled;
 
-	rename_config(repo, &enabled, &r.limit);
+	rename_config(repo, default_on, &enabled, &r.limit);
 	if (!enabled)
 		return 0;
 
@@ -589,13 +593,20 @@ out:
 int cp__changes_load(git_repository *repo, git_commit *commit, int as_root,
 		     struct cp__changes *out, struct cp_error *err)
 {
+	return cp__changes_load_renames(repo, commit, as_root, 1, out, err);
+}
+
+int cp__changes_load_renames(git_repository *repo, git_commit *commit, int as_root,
+			     int renames_default_on, struct cp__changes *out,
+			     struct cp_error *err)
+{
 	struct cp__changes ch = { NULL, 0, 0 };
 	size_t i;
 	int rc;
 
 	rc = list_changes(repo, commit, as_root, &ch, err);
 	if (!rc)
-		rc = detect_renames(repo, &ch, err);
+		rc = detect_renames(repo, &ch, renames_default_on, err);
 	for (i = 0; !rc && i < ch.n; i++)
 		rc = count_lines(repo, &ch.v[i], err);
 	if (rc) {

@@ -46,6 +46,10 @@ struct cp__changes {
  */
 int cp__changes_load(git_repository *repo, git_commit *commit, int as_root,
 		     struct cp__changes *out, struct cp_error *err);
+/* The same, with rename detection on by default or only when configured. */
+int cp__changes_load_renames(git_repository *repo, git_commit *commit, int as_root,
+			     int renames_default_on, struct cp__changes *out,
+			     struct cp_error *err);
 void cp__changes_free(struct cp__changes *ch);
 
 /* A file's content cut and hashed for similarity (git's spanhash). */

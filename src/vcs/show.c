@@ -932,3 +932,74 @@ out:
 	git_commit_free(c);
 	return rc;
 }
+
+/*
+ * What git bisect 2.39 prints after "<sha> is the first bad commit": its
+ * internal `git diff-tree --pretty --stat --summary --cc`.  Unlike git show:
+ * nothing at all for a root commit or a commit that changes nothing (not
+ * even the header), merges always with their header and the stat against
+ * the first parent, no mailmap, notes or decorations, and renames detected
+ * only when diff.renames says so.
+ */
+int cp_commit_format_bisect(struct cp_repo *repo, const struct cp_oid *id,
+			    char **out, struct cp_error *err)
+{
+	struct sbuf b = { NULL, 0, 0, 0, 1 }, names = { NULL, 0, 0, 0, 1 };
+	struct cp__changes ch = { NULL, 0, 0 };
+	git_commit *c = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t *off = NULL;
+	struct show_config sc;
+	int rc = 0, grc, merge;
+
+	*out = NULL;
+	grc = git_commit_lookup(&c, repo->git, cp__git_oid(id));
+	if (grc < 0) {
+		c = NULL;
+		rc = cp__object_error(grc, cp__git_oid(id), err);
+		goto out;
+	}
+	read_show_config(repo->git, &sc);
+	b.quote_fully = names.quote_fully = sc.quote_fully;
+	if (!git_commit_parentcount(c) || cp__repo_is_shallow_boundary(repo, id)) {
+		*out = strdup("");
+		if (!*out)
+			rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	merge = git_commit_parentcount(c) > 1;
+	rc = cp__changes_load_renames(repo->git, c, 0, 0, &ch, err);
+	if (rc)
+		goto out;
+	if (!ch.n && !merge) {
+		*out = strdup("");
+		if (!*out)
+			rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	sb_printf(&b, "commit %s\n", git_oid_tostr(hex, sizeof(hex), cp__git_oid(id)));
+	sb_header_message(&b, repo->git, c, 0, git_commit_author(c), sc.dates);
+	sb_add(&b, "\n", 1);
+	if (ch.n) {
+		off = calloc(ch.n, sizeof(*off));
+		if (!off) {
+			rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		sb_stat(&b, &ch, &names, off, sc.graph_width);
+		sb_summary(&b, &ch);
+	}
+	if (b.failed || names.failed || !b.s) {
+		rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	*out = b.s;
+	b.s = NULL;
+out:
+	free(b.s);
+	free(names.s);
+	free(off);
+	cp__changes_free(&ch);
+	git_commit_free(c);
+	return rc;
+}

@@ -131,6 +131,14 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 			  char **out, struct cp_error *err);
 
 /*
+ * The commit as git bisect 2.39 prints it after "<sha> is the first bad
+ * commit" (its internal `git diff-tree --pretty --stat --summary --cc`):
+ * empty for a root commit or one that changes nothing.
+ */
+int cp_commit_format_bisect(struct cp_repo *repo, const struct cp_oid *id,
+			    char **out, struct cp_error *err);
+
+/*
  * A release tag vX.Y or vX.Y.Z (digits only: release candidates and other
  * suffixes excluded).  patch is 0 for vX.Y.
  */
