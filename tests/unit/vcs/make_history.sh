@@ -143,7 +143,9 @@ git checkout -q -b b1 HEAD~1 && echo 1 > o1 && commit -m o1
 git checkout -q -b b2 main~1 && echo 2 > o2 && commit -m o2
 git checkout -q main
 git merge -q --no-ff -m "octopus" b1 b2 >/dev/null
-git merge -q --no-ff -m "empty merge" -s ours side 2>/dev/null || true
+git checkout -q -b ours-side main~1 && echo o > ours.txt && commit -m "ours side"
+git checkout -q main
+git merge -q --no-ff -s ours -m "empty merge" ours-side
 
 # odd messages
 commit --cleanup=verbatim -m "
