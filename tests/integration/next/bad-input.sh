@@ -63,6 +63,6 @@ expect_error "missing object" 7 "${victim:0:7}" --repo "$TMP/corrupt" --bad HEAD
 cp -r "$r" "$TMP/garbage"
 victim=$(git -C "$TMP/garbage" rev-parse HEAD~4)
 f="$TMP/garbage/.git/objects/${victim:0:2}/${victim:2}"
-chmod u+w "$f"; head -c 64 /dev/urandom > "$f"
+chmod u+w "$f"; printf 'this is not a zlib stream at all' > "$f"
 expect_error "corrupt object" 7 "cannot read" --repo "$TMP/garbage" --bad HEAD --good HEAD~9
 finish
