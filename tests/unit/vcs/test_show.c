@@ -66,14 +66,15 @@ static void show_first_difference(const char *hex, const char *want,
 		hex, line, want, got);
 }
 
-/* Compares every commit of repository dir; returns the number compared. */
-static int compare_all(const char *dir, int *bad)
+/* Compares the newest max (0: all) commits of repository dir. */
+static int compare_some(const char *dir, int max, int *bad)
 {
 	struct cp_repo *repo = open_repo(dir);
 	char *list, *hex, *save = NULL;
 	int count = 0;
 
-	list = fx_out("git -C '%s' rev-list --all", dir);
+	list = fx_out("git -C '%s' rev-list --all --max-count=%d", dir,
+		      max > 0 ? max : 1000000);
 	assert_non_null(list);
 	for (hex = strtok_r(list, "\n", &save); hex;
 	     hex = strtok_r(NULL, "\n", &save)) {
@@ -98,6 +99,11 @@ static int compare_all(const char *dir, int *bad)
 	free(list);
 	cp_repo_free(repo);
 	return count;
+}
+
+static int compare_all(const char *dir, int *bad)
+{
+	return compare_some(dir, 0, bad);
 }
 
 static void show_matches_git(void **state)
@@ -157,8 +163,9 @@ static void show_matches_git_on_own_history(void **state)
 		printf("# skip: %s is not a complete git checkout\n", root);
 		return;
 	}
-	count = compare_all(root, &bad);
-	printf("# compared git show on %d commits of culprit itself, %d differ\n",
+	count = compare_some(root, 150, &bad);
+	printf("# compared git show on the newest %d commits of culprit itself, "
+	       "%d differ\n",
 	       count, bad);
 	assert_int_equal(bad, 0);
 }
