@@ -27,6 +27,7 @@ static void bisect_usage(FILE *out)
 	fprintf(out,
 		"usage: culprit bisect --repo DIR --bad REV [--good REV]... --build CMD --test CMD\n"
 		"                      [--runs N] [--jobs N] [--crash TITLE] [--fix] [--any-crash]\n"
+		"                      [--policy git|culprit] [--confidence P]\n"
 		"                      [--first-parent] [--out DIR] [--build-timeout S] [--run-timeout S]\n"
 		"                      [--compiler CC]\n"
 		"       culprit bisect --job FILE [options overriding the file]\n"
@@ -76,6 +77,8 @@ int cmd_bisect(int argc, char **argv)
 		{ "crash", required_argument, NULL, 'c' },
 		{ "fix", no_argument, NULL, 'F' },
 		{ "any-crash", no_argument, NULL, 'A' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "confidence", required_argument, NULL, 'K' },
 		{ "first-parent", no_argument, NULL, 'P' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "build-timeout", required_argument, NULL, 'x' },
@@ -130,6 +133,15 @@ int cmd_bisect(int argc, char **argv)
 		case 'C': ret = set_str(&job.compiler, optarg); break;
 		case 'F': job.fix = 1; break;
 		case 'A': job.any_crash = 1; break;
+		case 'p': ret = set_str(&job.policy, optarg); break;
+		case 'K': {
+			char *end;
+
+			job.confidence = strtod(optarg, &end);
+			if (*end || !(job.confidence > 0 && job.confidence < 1))
+				ret = cp_error_set(&err, CP_ERR_USAGE, "--confidence must be between 0 and 1");
+			break;
+		}
 		case 'P': job.first_parent = 1; break;
 		case 'J': break;
 		case 'R': resume = optarg; break;

@@ -1,5 +1,6 @@
 #include "driver/driver.h"
 
+#include "bisect/bayes.h"
 #include "bisect/gitstep.h"
 #include "report/report.h"
 #include "run/exec.h"
@@ -8,6 +9,7 @@
 #include "vcs/vcs.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@ struct tested {
 	char **outcomes;	/* "OK", "crashed: T", "infra problem: why" */
 	double *run_s;
 	enum verdict verdict;
+	unsigned cap;		/* culprit policy: room in outcomes and run_s */
 };
 
 struct driver {
@@ -44,6 +47,11 @@ struct driver {
 	struct tested *tested;
 	size_t ntested;
 	double build_s, test_s;
+	/* culprit policy */
+	struct cp_bayes *bayes;
+	const struct cp_graph *graph;
+	int64_t in_worktree;	/* tested index whose build the worktree holds, or -1 */
+	json_t *bayes_result;	/* the "bayes" object of result.json */
 };
 
 static struct cp_run_pool *volatile active_pool;
@@ -369,7 +377,11 @@ static int test_commit(struct driver *d, const struct cp_oid *id, const char *la
 					break;
 				}
 				env_for(d, hex, next, env);
-				snprintf(path, sizeof(path), "%s/run-%d.log", dir, next);
+				if (snprintf(path, sizeof(path), "%s/run-%d.log", dir, next) >=
+				    (int)sizeof(path)) {
+					ret = cp_error_set(d->err, CP_ERR_IO, "path too long: %s", dir);
+					break;
+				}
 				spec.shell = d->job->test_cmd;
 				spec.cwd = cp_worktree_path(d->wt);
 				spec.env = envp;
@@ -453,6 +465,39 @@ static int test_commit(struct driver *d, const struct cp_oid *id, const char *la
 	return 0;
 }
 
+/* The three kinds of evidence of a tested commit: target, clean, other (with the other titles). */
+static json_t *evidence_json(struct driver *d, const struct tested *t)
+{
+	json_t *others = json_array(), *obj;
+	unsigned k, target = 0, clean = 0, other = 0;
+
+	for (k = 0; k < t->nruns; k++) {
+		const char *o = t->outcomes[k];
+		size_t j;
+		json_t *e;
+		int seen = 0;
+
+		if (!o)
+			continue;
+		if (is_target(d, o)) {
+			target++;
+			continue;
+		}
+		if (!strcmp(o, "OK")) {
+			clean++;
+			continue;
+		}
+		other++;
+		json_array_foreach(others, j, e)
+			seen |= !strcmp(json_string_value(e), o);
+		if (!seen && others)
+			json_array_append_new(others, json_string(o));
+	}
+	obj = json_pack("{s:i, s:i, s:i, s:o}", "target", (int)target, "clean", (int)clean,
+			"other", (int)other, "other_outcomes", others ? others : json_array());
+	return obj ? obj : json_null();
+}
+
 static const char *verdict_name(enum verdict v)
 {
 	return v == V_TARGET ? "crashed" : v == V_CLEAN ? "clean" : "skip";
@@ -482,10 +527,11 @@ static int write_result(struct driver *d, const char *status, const struct cp_oi
 					"index", (int)k, "outcome", t->outcomes[k],
 					"duration_s", t->run_s[k]));
 		cp_oid_to_hex(&t->id, hex);
-		json_array_append_new(tested, json_pack("{s:s, s:s, s:{s:b, s:f}, s:o, s:s}",
+		json_array_append_new(tested, json_pack("{s:s, s:s, s:{s:b, s:f}, s:o, s:s, s:o}",
 			"commit", hex, "label", t->label,
 			"build", "ok", t->built, "duration_s", t->build_s,
-			"runs", runs ? runs : json_null(), "verdict", verdict_name(t->verdict)));
+			"runs", runs ? runs : json_null(), "verdict", verdict_name(t->verdict),
+			"evidence", evidence_json(d, t)));
 	}
 	for (i = 0; i < ncands; i++) {
 		cp_oid_to_hex(&cands[i], hex);
@@ -501,6 +547,9 @@ static int write_result(struct driver *d, const char *status, const struct cp_oi
 			 "total_s", d->build_s + d->test_s);
 	if (!root)
 		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
+	json_object_set_new(root, "policy", json_string(d->bayes ? "culprit" : "git"));
+	if (d->bayes_result)
+		json_object_set(root, "bayes", d->bayes_result);
 	if (culprit) {
 		cp_oid_to_hex(culprit, hex);
 		if (cp_commit_info_load(d->repo, culprit, 0, &info, d->err) == 0) {
@@ -678,6 +727,343 @@ out:
 	return ret;
 }
 
+/* ---- the culprit policy: the Bayesian engine (src/bisect/bayes.h) ---- */
+
+static enum cp_bayes_outcome evidence_of(struct driver *d, const char *outcome)
+{
+	if (is_target(d, outcome))
+		return CP_BAYES_TARGET;
+	return !strcmp(outcome, "OK") ? CP_BAYES_CLEAN : CP_BAYES_SILENT;
+}
+
+/* The tested entry of id, added when new (culprit policy: runs grow). */
+static int tested_of(struct driver *d, const struct cp_oid *id, struct tested **out)
+{
+	struct tested *p;
+	size_t i;
+
+	for (i = 0; i < d->ntested; i++)
+		if (cp_oid_equal(&d->tested[i].id, id)) {
+			*out = &d->tested[i];
+			return 0;
+		}
+	p = realloc(d->tested, (d->ntested + 1) * sizeof(*p));
+	if (!p)
+		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
+	d->tested = p;
+	*out = &d->tested[d->ntested++];
+	memset(*out, 0, sizeof(**out));
+	(*out)->id = *id;
+	(*out)->verdict = V_SKIP;
+	return 0;
+}
+
+static int b_build(void *ctx, uint32_t slot, const struct cp_oid *id, int *ok,
+		   char **signature, double *seconds, struct cp_error *err)
+{
+	struct driver *d = ctx;
+	struct tested *t;
+	char hex[CP_OID_HEXSZ + 1], dir[4200];
+	json_t *rec;
+	int ret;
+
+	(void)slot;
+	(void)err;
+	*signature = NULL;
+	ret = tested_of(d, id, &t);
+	if (ret)
+		return ret;
+	cp_oid_to_hex(id, hex);
+	logf_(d, "testing commit %s with %s\n", hex, d->compiler_line);
+	snprintf(dir, sizeof(dir), "%s/commits/%s", d->job->out, hex);
+	ret = mkdir_p(dir, d->err);
+	if (ret)
+		return ret;
+	rec = find_record(d, "build", hex, -1);
+	if (rec && !json_is_true(json_object_get(rec, "ok"))) {
+		*ok = 0;	/* journaled failure: not built again */
+		t->build_s = json_real_value(json_object_get(rec, "duration_s"));
+	} else {
+		ret = build(d, id, hex, ok, &t->build_s);
+		if (ret)
+			return ret;
+	}
+	*seconds = t->build_s;
+	d->build_s += t->build_s;
+	t->built = *ok;
+	d->in_worktree = *ok ? (int64_t)(t - d->tested) : -1;
+	if (!*ok)
+		logf_(d, "build failed (see %s/build.log)\n", dir);
+	return 0;
+}
+
+static int b_run(void *ctx, uint32_t slot, const struct cp_oid *id,
+		 enum cp_bayes_outcome *outcome, double *seconds, struct cp_error *err)
+{
+	struct driver *d = ctx;
+	struct tested *t;
+	char hex[CP_OID_HEXSZ + 1], path[4200], env[3][4200];
+	const char *envp[] = { env[0], env[1], env[2], NULL };
+	struct cp_run_spec spec = { 0 };
+	struct cp_run_result res = { 0 };
+	json_t *rec;
+	int ret, index;
+
+	(void)slot;
+	(void)err;
+	ret = tested_of(d, id, &t);
+	if (ret)
+		return ret;
+	if (t->nruns == t->cap) {
+		unsigned cap = t->cap ? 2 * t->cap : 16;
+		char **o = realloc(t->outcomes, cap * sizeof(*o));
+
+		if (o)
+			t->outcomes = o;
+		double *s = o ? realloc(t->run_s, cap * sizeof(*s)) : NULL;
+
+		if (!o || !s)
+			return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
+		t->run_s = s;
+		t->cap = cap;
+	}
+	index = (int)t->nruns;
+	t->outcomes[index] = NULL;
+	cp_oid_to_hex(id, hex);
+	rec = find_record(d, "run", hex, index);
+	if (rec) {	/* resumed: the journal has it */
+		t->outcomes[index] = strdup(json_string_value(json_object_get(rec, "outcome")) ?: "");
+		t->run_s[index] = json_real_value(json_object_get(rec, "duration_s"));
+		if (!t->outcomes[index])
+			return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
+	} else {
+		if (d->in_worktree != (int64_t)(t - d->tested)) {
+			int ok = 0;
+			double secs = 0;
+
+			/* the worktree holds another build: build this one again */
+			logf_(d, "rebuilding commit %s\n", hex);
+			ret = build(d, id, hex, &ok, &secs);
+			if (ret)
+				return ret;
+			d->build_s += secs;
+			if (!ok)
+				return cp_error_set(d->err, CP_ERR_CHILD,
+						    "commit %s built before but not now", hex);
+			d->in_worktree = (int64_t)(t - d->tested);
+		}
+		env_for(d, hex, index, env);
+		snprintf(path, sizeof(path), "%s/commits/%s/run-%d.log", d->job->out, hex, index);
+		spec.shell = d->job->test_cmd;
+		spec.cwd = cp_worktree_path(d->wt);
+		spec.env = envp;
+		spec.stdout_path = path;
+		spec.stderr_path = path;
+		spec.timeout_ms = d->job->run_timeout * 1000;
+		ret = cp_run_start(d->pool, &spec, NULL, d->err);
+		if (!ret)
+			ret = wait_one(d, &res);
+		if (!ret)
+			ret = finish_run(d, hex, &res, index, &t->outcomes[index], &t->run_s[index]);
+		cp_run_result_dispose(&res);
+		if (ret)
+			return ret;
+	}
+	t->nruns++;
+	d->test_s += t->run_s[index];
+	*seconds = t->run_s[index];
+	*outcome = evidence_of(d, t->outcomes[index]);
+	if (*outcome == CP_BAYES_TARGET)
+		t->verdict = V_TARGET;
+	else if (*outcome == CP_BAYES_CLEAN && t->verdict != V_TARGET)
+		t->verdict = V_CLEAN;
+	logf_(d, "run #%d: %s\n", index, t->outcomes[index]);
+	return 0;
+}
+
+static int bayes_report(struct driver *d, const struct cp_bayes_summary *s,
+			const struct cp_bayes_action *last)
+{
+	char hex[CP_OID_HEXSZ + 1];
+	json_t *parents = json_array(), *obj;
+	unsigned i;
+
+	if (!parents)
+		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
+	if (s->best >= 0) {
+		cp_oid_to_hex(cp_bayes_slot_oid(d->bayes, (uint32_t)s->best), hex);
+		logf_(d, "culprit: %s (posterior %.4f)\n", hex, s->best_p);
+	} else {
+		logf_(d, "culprit: not in range (posterior %.4f)\n", s->best_p);
+	}
+	if (s->runner_up >= 0) {
+		cp_oid_to_hex(cp_bayes_slot_oid(d->bayes, (uint32_t)s->runner_up), hex);
+		logf_(d, "runner-up: %s (posterior %.4f)\n", hex, s->runner_up_p);
+	}
+	logf_(d, "not in range: %.4f\n", s->outside_p);
+	logf_(d, "reproduction chance estimate: %.2f\n", s->repro);
+	if (s->best >= 0) {
+		logf_(d, "verified: %s; the culprit showed the crash in %u of %u runs\n",
+		      s->verified ? "yes" : "no", s->culprit_target_runs,
+		      s->culprit_target_runs + s->culprit_clean_runs);
+		for (i = 0; i < s->nparents; i++) {
+			const struct cp_bayes_parent *p = &s->parents[i];
+			json_t *po;
+
+			if (p->slot >= 0) {
+				cp_oid_to_hex(cp_bayes_slot_oid(d->bayes, (uint32_t)p->slot), hex);
+				logf_(d, "parent %s: %u clean runs (needed %u)%s\n", hex, p->clean_runs,
+				      s->needed_clean, p->target_runs ? ", crashed too" : "");
+			} else {
+				snprintf(hex, sizeof(hex), "outside the range");
+				logf_(d, "parent outside the range (a good commit's ancestor): %u clean runs on the good commits\n",
+				      p->clean_runs);
+			}
+			po = json_pack("{s:s?, s:i, s:i, s:b}", "commit", p->slot >= 0 ? hex : NULL,
+				       "clean_runs", (int)p->clean_runs, "target_runs", (int)p->target_runs,
+				       "ok", p->ok);
+			if (po)
+				json_array_append_new(parents, po);
+		}
+		if (s->noop)
+			logf_(d, "the culprit's build equals its parent's\n");
+	}
+	obj = json_pack("{s:f, s:f, s:f, s:f, s:s, s:b, s:b, s:i, s:{s:i, s:i}, s:o, s:i, s:i}",
+			"confidence", d->job->confidence > 0 ? d->job->confidence : 0.99,
+			"posterior", s->best_p, "not_in_range", s->outside_p, "repro", s->repro,
+			"stopped", last->reason == CP_BAYES_CONFIDENT ? "confident" :
+				   last->reason == CP_BAYES_BUDGET ? "budget" : "stuck",
+			"verified", s->verified, "noop", s->noop, "needed_clean", (int)s->needed_clean,
+			"culprit_runs", "target", (int)s->culprit_target_runs,
+			"clean", (int)s->culprit_clean_runs,
+			"parents", parents, "builds", (int)s->builds, "runs", (int)s->runs);
+	if (!obj)
+		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
+	if (s->best == CP_BAYES_OUTSIDE)
+		json_object_set_new(obj, "culprit", json_null());
+	else
+		json_object_set_new(obj, "culprit", json_string(
+			(cp_oid_to_hex(cp_bayes_slot_oid(d->bayes, (uint32_t)s->best), hex), hex)));
+	if (s->runner_up >= 0) {
+		cp_oid_to_hex(cp_bayes_slot_oid(d->bayes, (uint32_t)s->runner_up), hex);
+		json_object_set_new(obj, "runner_up", json_pack("{s:s, s:f}", "commit", hex,
+								"posterior", s->runner_up_p));
+	}
+	d->bayes_result = obj;
+	return 0;
+}
+
+static int bayes_loop(struct driver *d, const struct cp_oid *start,
+		      struct cp_oid *goods, size_t ngoods)
+{
+	struct cp_graph graph = { 0 };
+	struct cp_bayes_config cfg;
+	struct cp_bayes_ops ops = { .ctx = d, .build = b_build, .run = b_run };
+	struct cp_bayes_summary sum;
+	struct cp_bayes_action last;
+	struct cp_commit_info *info = NULL;
+	char hex[CP_OID_HEXSZ + 1];
+	double nb = 0, nr = 0, bs = 0, rs = 0;
+	size_t i, k;
+	int ret;
+
+	ret = cp_revwalk_candidates(&d->src, start, goods, ngoods, d->job->first_parent,
+				    &graph, d->err);
+	if (ret)
+		return ret;
+	if (!graph.n) {
+		cp_graph_free(&graph);
+		return cp_error_set(d->err, CP_ERR_RANGE, "nothing to bisect: bad is also good");
+	}
+	cp_bayes_config_init(&cfg);
+	if (d->job->confidence > 0)
+		cfg.confidence = d->job->confidence;
+	cfg.first_parent = d->job->first_parent;
+	cfg.one_worktree = 1;
+	cfg.src = &d->src;
+	cfg.max_runs = 100 * d->job->runs + 1000;
+	for (i = 0; i < d->ntested; i++) {
+		nb += 1;
+		bs += d->tested[i].build_s;
+		for (k = 0; k < d->tested[i].nruns; k++) {
+			nr += 1;
+			rs += d->tested[i].run_s[k];
+		}
+	}
+	if (nb && bs > 0)
+		cfg.build_cost = bs / nb;
+	if (nr && rs > 0)
+		cfg.run_cost = rs / nr;
+	ret = cp_bayes_new(&d->bayes, &graph, goods, ngoods, &cfg, d->err);
+	if (ret)
+		goto out;
+	d->graph = &graph;
+	logf_(d, "bisecting with the Bayesian policy: %u candidates, confidence target %.3f\n",
+	      graph.n, cfg.confidence);
+	/* what the start test and the release search saw */
+	for (i = 0; i < d->ntested && !ret; i++) {
+		struct tested *t = &d->tested[i];
+		int64_t s = cp_bayes_slot_of(d->bayes, &t->id);
+
+		if (s < 0)
+			continue;
+		t->cap = t->nruns;
+		ret = cp_bayes_add_build(d->bayes, (uint32_t)s, t->built, NULL, d->err);
+		for (k = 0; k < t->nruns && !ret && t->built; k++)
+			if (t->outcomes[k])
+				ret = cp_bayes_add_run(d->bayes, (uint32_t)s,
+						       evidence_of(d, t->outcomes[k]), 1, d->err);
+	}
+	d->in_worktree = d->ntested ? (int64_t)d->ntested - 1 : -1;
+	if (!ret)
+		ret = cp_bayes_drive(d->bayes, &ops, &last, d->err);
+	if (!ret)
+		ret = cp_bayes_summarize(d->bayes, &sum, d->err);
+	if (!ret)
+		ret = bayes_report(d, &sum, &last);
+	if (ret)
+		goto out;
+	if (sum.best >= 0 && last.reason == CP_BAYES_CONFIDENT) {
+		const struct cp_oid *c = cp_bayes_slot_oid(d->bayes, (uint32_t)sum.best);
+		char tot[64], b[64], t[64];
+
+		ret = write_result(d, "found", c, NULL, 0);
+		cp_oid_to_hex(c, hex);
+		if (!ret && cp_commit_info_load(d->repo, c, 0, &info, d->err) == 0) {
+			format_duration(d->build_s + d->test_s, tot, sizeof(tot));
+			format_duration(d->build_s, b, sizeof(b));
+			format_duration(d->test_s, t, sizeof(t));
+			logf_(d, "revisions tested: %zu, total time: %s (build: %s, test: %s)\n",
+			      d->ntested, tot, b, t);
+			logf_(d, "first bad commit: %s %s\n", hex, info->subject);
+			if (d->target)
+				logf_(d, "crash: %s\n", d->target);
+			cp_commit_info_free(info);
+		}
+	} else {
+		struct cp_oid cands[2];
+		size_t nc = 0;
+
+		if (sum.best >= 0)
+			cands[nc++] = *cp_bayes_slot_oid(d->bayes, (uint32_t)sum.best);
+		if (sum.runner_up >= 0)
+			cands[nc++] = *cp_bayes_slot_oid(d->bayes, (uint32_t)sum.runner_up);
+		ret = write_result(d, "inconclusive", NULL, cands, nc);
+		if (!ret)
+			ret = cp_error_set(d->err, CP_ERR_RANGE,
+					   sum.best == CP_BAYES_OUTSIDE ?
+					   "the crash seems older than the good commits (not in range: %.3f)" :
+					   "inconclusive: the best candidate has posterior %.3f (see result.json)",
+					   sum.best_p);
+	}
+out:
+	cp_bayes_free(d->bayes);
+	d->bayes = NULL;
+	d->graph = NULL;
+	cp_graph_free(&graph);
+	return ret;
+}
+
 static void driver_free(struct driver *d)
 {
 	size_t i, k;
@@ -690,6 +1076,7 @@ static void driver_free(struct driver *d)
 	}
 	free(d->tested);
 	free(d->target);
+	json_decref(d->bayes_result);
 	active_pool = NULL;
 	cp_run_pool_free(d->pool);
 	cp_worktree_free(d->wt);
@@ -793,7 +1180,9 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 		if (!ret)
 			ret = push_oid(&goods, &ngoods, &g, err);
 	}
-	if (!ret)
+	if (!ret && job->policy && !strcmp(job->policy, "culprit") && !job->fix)
+		ret = bayes_loop(&d, &start, goods, ngoods);
+	else if (!ret)
 		ret = bisect_loop(&d, &start, goods, ngoods);
 out:
 	if (ret == CP_ERR_INTERRUPTED || (stop && *stop)) {

@@ -26,6 +26,7 @@ void cp_job_free(struct cp_job *job)
 	free(job->crash);
 	free(job->out);
 	free(job->compiler);
+	free(job->policy);
 	memset(job, 0, sizeof(*job));
 }
 
@@ -81,6 +82,14 @@ int cp_job_from_json(json_t *obj, struct cp_job *job, struct cp_error *err)
 			ret = take_string(v, key, &job->out, err);
 		else if (!strcmp(key, "compiler"))
 			ret = take_string(v, key, &job->compiler, err);
+		else if (!strcmp(key, "policy"))
+			ret = take_string(v, key, &job->policy, err);
+		else if (!strcmp(key, "confidence")) {
+			if (!json_is_number(v) || json_number_value(v) <= 0 || json_number_value(v) >= 1)
+				return cp_error_set(err, CP_ERR_JOB,
+						    "job field 'confidence' must be a number between 0 and 1");
+			job->confidence = json_number_value(v);
+		}
 		else if (!strcmp(key, "good")) {
 			size_t i;
 			json_t *g;
@@ -177,6 +186,10 @@ json_t *cp_job_to_json(const struct cp_job *job)
 			"run_timeout", (json_int_t)job->run_timeout,
 			"fix", job->fix, "first_parent", job->first_parent,
 			"any_crash", job->any_crash);
+	if (obj && job->policy)
+		json_object_set_new(obj, "policy", json_string(job->policy));
+	if (obj && job->confidence > 0)
+		json_object_set_new(obj, "confidence", json_real(job->confidence));
 	return obj;
 }
 
@@ -196,6 +209,8 @@ int cp_job_validate(const struct cp_job *job, struct cp_error *err)
 		return cp_error_set(err, CP_ERR_JOB, "'runs' must be at least 1");
 	if (job->jobs < 1)
 		return cp_error_set(err, CP_ERR_JOB, "'jobs' must be at least 1");
+	if (job->policy && strcmp(job->policy, "git") && strcmp(job->policy, "culprit"))
+		return cp_error_set(err, CP_ERR_JOB, "'policy' must be \"culprit\" or \"git\"");
 	if (job->fix && !job->ngoods)
 		return cp_error_set(err, CP_ERR_JOB,
 				    "a fix bisection needs 'good': the newer commit where the crash is gone");

@@ -30,6 +30,8 @@ struct cp_job {
 	int fix;		/* find the fix instead of the cause */
 	int first_parent;
 	int any_crash;		/* any crash counts as the target */
+	char *policy;		/* "git" (NULL) or "culprit" (the Bayesian engine) */
+	double confidence;	/* culprit policy: stop at this posterior (0: 0.99) */
 };
 
 void cp_job_init(struct cp_job *job);
