@@ -173,6 +173,17 @@ void cp_kernel_first_error(const char *buf, size_t len, char *out, size_t size);
 int cp_kernel_job_expand(json_t *job_obj, const char *base, char **build_cmd,
 			 char **test_cmd, struct cp_error *err);
 
+/*
+ * The whole job-file step in one call, for culprit bisect --job: when
+ * job_obj has a "kernel" section, replaces "kernel", "vm" and "repro" (in
+ * place) by "build" and "test" commands from cp_kernel_job_expand(), sets
+ * "runs" to vm.count when "runs" is absent, and "compiler" to the policy's
+ * compiler for the newest row when "compiler" is absent.  A job with its own
+ * "build" or "test" besides a kernel section is CP_ERR_JOB.  Without a
+ * kernel section nothing changes.  Then cp_job_from_json() takes it.
+ */
+int cp_kernel_job_rewrite(json_t *job_obj, const char *base, struct cp_error *err);
+
 /* vm.count of a job object (VMs per tested commit: the job's runs), 0 if unset. */
 unsigned cp_kernel_job_vm_count(json_t *job_obj);
 

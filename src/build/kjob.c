@@ -260,3 +260,37 @@ out:
 	free(json);
 	return ret;
 }
+
+int cp_kernel_job_rewrite(json_t *job_obj, const char *base, struct cp_error *err)
+{
+	char *build = NULL, *test = NULL;
+	unsigned count;
+	json_t *cc = NULL, *rows;
+	int ret;
+
+	if (!json_object_get(job_obj, "kernel"))
+		return cp_kernel_job_expand(job_obj, base, &build, &test, err);
+	if (json_object_get(job_obj, "build") || json_object_get(job_obj, "test"))
+		return cp_error_set(err, CP_ERR_JOB,
+				    "a kernel job makes its own build and test commands: drop \"build\" and \"test\"");
+	ret = cp_kernel_job_expand(job_obj, base, &build, &test, err);
+	if (ret)
+		return ret;
+	count = cp_kernel_job_vm_count(job_obj);
+	rows = json_object_get(json_object_get(job_obj, "kernel"), "compilers");
+	if (json_array_size(rows))
+		cc = json_object_get(json_array_get(rows, json_array_size(rows) - 1), "cc");
+	if (json_object_set_new(job_obj, "build", json_string(build)) ||
+	    json_object_set_new(job_obj, "test", json_string(test)) ||
+	    (count && !json_object_get(job_obj, "runs") &&
+	     json_object_set_new(job_obj, "runs", json_integer(count))) ||
+	    (!json_object_get(job_obj, "compiler") &&
+	     json_object_set_new(job_obj, "compiler", json_string(json_string_value(cc) ?: "gcc"))))
+		ret = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	json_object_del(job_obj, "kernel");
+	json_object_del(job_obj, "vm");
+	json_object_del(job_obj, "repro");
+	free(build);
+	free(test);
+	return ret;
+}

@@ -565,6 +565,28 @@ static void job_sections_become_commands(void **state)
 	assert_null(test);
 	json_decref(j);
 
+	/* the one-call rewrite for culprit bisect --job */
+	j = json_loads("{\"repo\": \"/r\", \"kernel\": {\"config\": \"config\","
+		       " \"compilers\": [{\"cc\": \"gcc-12\"}]}, \"vm\": {\"count\": 3},"
+		       " \"repro\": {\"c\": \"repro.c\"}}", 0, NULL);
+	assert_int_equal(cp_kernel_job_rewrite(j, tmpdir, &err), 0);
+	assert_null(json_object_get(j, "kernel"));
+	assert_null(json_object_get(j, "vm"));
+	assert_null(json_object_get(j, "repro"));
+	assert_non_null(strstr(json_string_value(json_object_get(j, "build")), "kernel-build"));
+	assert_non_null(strstr(json_string_value(json_object_get(j, "test")), "vm-run"));
+	assert_int_equal(json_integer_value(json_object_get(j, "runs")), 3);
+	assert_string_equal(json_string_value(json_object_get(j, "compiler")), "gcc-12");
+	json_decref(j);
+	j = json_loads("{\"build\": \"make\", \"kernel\": {\"config\": \"config\"},"
+		       " \"repro\": {\"c\": \"repro.c\"}}", 0, NULL);
+	assert_int_equal(cp_kernel_job_rewrite(j, tmpdir, &err), CP_ERR_JOB);
+	json_decref(j);
+	j = json_loads("{\"build\": \"make\", \"test\": \"./t\"}", 0, NULL);
+	assert_int_equal(cp_kernel_job_rewrite(j, tmpdir, &err), 0);
+	assert_string_equal(json_string_value(json_object_get(j, "build")), "make");
+	json_decref(j);
+
 	q = cp_kernel_shell_quote("a'b c");
 	assert_string_equal(q, "'a'\\''b c'");
 	free(q);
