@@ -152,13 +152,14 @@ if [ -f "$out/commits/$parent/signature" ]; then
     sig_parent=$(cat "$out/commits/$parent/signature")
 else
     stamp "building the comment-only commit's parent for its signature"
-    git -C "$src" worktree remove --force "$work/wt-parent" 2>/dev/null || true
-    git -C "$src" worktree add -q --detach "$work/wt-parent" "$parent"
-    CULPRIT_WORKTREE="$work/wt-parent" CULPRIT_ARTIFACTS="$work/parent" \
+    # the bisection's worktree is free now and close to the parent: a
+    # checkout there touches a few files, a new worktree 75,000
+    git -C "$out/worktree" checkout -q --detach "$parent"
+    rm -rf "$work/parent"
+    CULPRIT_WORKTREE="$out/worktree" CULPRIT_ARTIFACTS="$work/parent/commits/$parent" \
         "$culprit" kernel-build --spec "$spec" > "$work/parent.log" 2>&1 ||
         fail "building the parent failed (see $work/parent.log)"
-    git -C "$src" worktree remove --force "$work/wt-parent"
-    sig_parent=$(cat "$work/parent/signature")
+    sig_parent=$(cat "$work/parent/commits/$parent/signature")
 fi
 [ "$sig_bad" = "$sig_parent" ] || fail "comment-only commit: signature $sig_bad, parent $sig_parent"
 grep -q "kernel signature: $sig_bad" "$out/commits/$bad/build.log" || fail "no 'kernel signature:' line in the bad commit's build log"
