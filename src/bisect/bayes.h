@@ -61,7 +61,7 @@ struct cp_bayes_config {
 	 * otherwise).
 	 */
 	double prior_outside;
-	double prior_a, prior_b; /* Beta prior of the chance of reproducing (1, 1) */
+	double prior_a, prior_b; /* Beta prior of the chance of reproducing (1, 2) */
 	double build_cost;	/* seconds per build (600); the driver updates it live */
 	double run_cost;	/* seconds per run (60) */
 	unsigned max_runs_per_build; /* runs a new build is valued for (10) */
