@@ -613,6 +613,84 @@ static int discover(struct walker *w, uint32_t start)
 	return ret;
 }
 
+enum { PD_ONE = 1, PD_TWO = 2, PD_STALE = 4, PD_RESULT = 8 };
+
+struct pd_entry {
+	uint32_t node;
+	uint64_t seq;
+};
+
+/*
+ * git's paint_down_to_common() without generation numbers, only for the
+ * order in which it finds merge bases: git lists merge bases with equal
+ * committer dates in that order.  rank[i] receives the order (UINT32_MAX
+ * when i is not found).  All ancestors must be parsed.
+ */
+static int paint_rank(struct walker *w, const uint32_t *starts, size_t nstarts,
+		      uint32_t *rank)
+{
+	unsigned char *flags = calloc(w->nnodes ? w->nnodes : 1, 1);
+	struct pd_entry *q = NULL;
+	size_t n = 0, cap = 0, i;
+	uint64_t seq = 0;
+	uint32_t found = 0;
+	int ret = 0;
+
+	if (!flags)
+		return nomem(w);
+	for (i = 0; i < w->nnodes; i++)
+		rank[i] = UINT32_MAX;
+	for (i = 0; i < nstarts && !ret; i++) {
+		flags[starts[i]] |= i ? PD_TWO : PD_ONE;
+		if (grow((void **)&q, &cap, n + 1, sizeof(*q)) < 0)
+			ret = nomem(w);
+		else
+			q[n++] = (struct pd_entry){ starts[i], seq++ };
+	}
+	while (!ret) {
+		size_t best = SIZE_MAX, k;
+		uint32_t c;
+		unsigned f;
+		int nonstale = 0;
+
+		for (k = 0; k < n; k++) {
+			if (!(flags[q[k].node] & PD_STALE))
+				nonstale = 1;
+			if (best == SIZE_MAX ||
+			    w->nodes[q[k].node].date > w->nodes[q[best].node].date ||
+			    (w->nodes[q[k].node].date == w->nodes[q[best].node].date &&
+			     q[k].seq < q[best].seq))
+				best = k;
+		}
+		if (!nonstale)
+			break;
+		c = q[best].node;
+		q[best] = q[--n];
+		f = flags[c] & (PD_ONE | PD_TWO | PD_STALE);
+		if (f == (PD_ONE | PD_TWO)) {
+			if (!(flags[c] & PD_RESULT)) {
+				flags[c] |= PD_RESULT;
+				rank[c] = found++;
+			}
+			f |= PD_STALE;
+		}
+		for (k = 0; k < w->nodes[c].nparents && !ret; k++) {
+			uint32_t p = w->parents[w->nodes[c].parent_off + k];
+
+			if ((flags[p] & f) == f)
+				continue;
+			flags[p] |= (unsigned char)f;
+			if (grow((void **)&q, &cap, n + 1, sizeof(*q)) < 0)
+				ret = nomem(w);
+			else
+				q[n++] = (struct pd_entry){ p, seq++ };
+		}
+	}
+	free(q);
+	free(flags);
+	return ret;
+}
+
 int cp_revwalk_merge_bases(const struct cp_commit_source *src,
 			   const struct cp_oid *bad, const struct cp_oid *goods,
 			   size_t ngoods, struct cp_oid **out, size_t *count,
@@ -621,7 +699,8 @@ int cp_revwalk_merge_bases(const struct cp_commit_source *src,
 	struct walker w = { .src = src, .err = err };
 	unsigned char *marks = NULL;
 	unsigned char *has_common_child = NULL;
-	uint32_t *bases = NULL, *starts = NULL;
+	uint32_t *bases = NULL, *starts = NULL, *rank = NULL;
+	struct cp_oid *sorted_goods = NULL;
 	size_t nbases = 0, i, j;
 	int ret = 0;
 
@@ -632,8 +711,16 @@ int cp_revwalk_merge_bases(const struct cp_commit_source *src,
 		ret = nomem(&w);
 		goto out;
 	}
+	/* git lists the good commits by id (the order of their refs) */
+	sorted_goods = malloc((ngoods ? ngoods : 1) * sizeof(*sorted_goods));
+	if (!sorted_goods) {
+		ret = nomem(&w);
+		goto out;
+	}
+	memcpy(sorted_goods, goods, ngoods * sizeof(*goods));
+	qsort(sorted_goods, ngoods, sizeof(*sorted_goods), cmp_oid);
 	for (i = 0; i <= ngoods; i++) {
-		int64_t idx = get_node(&w, i ? &goods[i - 1] : bad);
+		int64_t idx = get_node(&w, i ? &sorted_goods[i - 1] : bad);
 
 		if (idx < 0) {
 			ret = nomem(&w);
@@ -669,11 +756,21 @@ int cp_revwalk_merge_bases(const struct cp_commit_source *src,
 	for (i = 0; i < w.nnodes; i++)
 		if (marks[i] == (MB_BAD | MB_GOOD) && !has_common_child[i])
 			bases[nbases++] = (uint32_t)i;
-	/* newest first, stable */
+	/* newest first; equal dates in the order git's paint finds them */
+	rank = malloc((w.nnodes ? w.nnodes : 1) * sizeof(*rank));
+	if (!rank) {
+		ret = nomem(&w);
+		goto out;
+	}
+	ret = paint_rank(&w, starts, ngoods + 1, rank);
+	if (ret)
+		goto out;
 	for (i = 1; i < nbases; i++) {
 		uint32_t x = bases[i];
 
-		for (j = i; j > 0 && w.nodes[bases[j - 1]].date < w.nodes[x].date; j--)
+		for (j = i; j > 0 && (w.nodes[bases[j - 1]].date < w.nodes[x].date ||
+				      (w.nodes[bases[j - 1]].date == w.nodes[x].date &&
+				       rank[bases[j - 1]] > rank[x])); j--)
 			bases[j] = bases[j - 1];
 		bases[j] = x;
 	}
@@ -690,6 +787,8 @@ out:
 	free(has_common_child);
 	free(bases);
 	free(starts);
+	free(rank);
+	free(sorted_goods);
 	walker_free(&w);
 	return ret;
 }
