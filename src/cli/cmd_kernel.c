@@ -402,8 +402,7 @@ int cmd_vm_run(int argc, char **argv)
 			fclose(f);
 		}
 	}
-	printf("\nculprit vm-run: console %s (%s, boot %.1f s, total %.1f s)\n", console, accel,
-	       o.boot_s, o.total_s);
+	printf("\nculprit vm-run: console %s (%s, %.1f s)\n", console, accel, o.total_s);
 	write_outcome(o_.artifacts, o_.run, o.text);
 	if (o.result != CP_VM_BOOT_FAILED && o.result != CP_VM_BASIC_FAILED)
 		printf("culprit vm-run: %s\n", o.text);

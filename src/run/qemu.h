@@ -106,7 +106,8 @@ enum cp_vm_result {
 struct cp_vm_outcome {
 	enum cp_vm_result result;
 	char text[1024];	/* the log line, e.g. "crashed: WARNING in f" */
-	double boot_s;		/* start to user space marker, 0 when unseen */
+	double boot_s;		/* start to the boot timer's end when the VM
+				 * outlived it, else 0 */
 	double total_s;
 };
 
