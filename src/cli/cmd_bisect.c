@@ -2,12 +2,14 @@
  * culprit bisect: find the commit that introduced (or, with --fix, fixed) a
  * crash, building and testing commits; see docs/job.md.
  */
+#include "build/kernel.h"
 #include "cli/cli.h"
 #include "driver/driver.h"
 #include "output/output.h"
 #include "util/error.h"
 
 #include <getopt.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +66,35 @@ static int parse_uint(const char *v, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+/*
+ * A job file, with its kernel sections ("kernel", "vm", "repro") turned
+ * into the build and test commands of the kernel flow (docs/kernel.md).
+ */
+static int load_job_file(const char *path, struct cp_job *job, struct cp_error *err)
+{
+	json_error_t jerr;
+	json_t *obj = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	char *copy = strdup(path);
+	int ret;
+
+	if (!copy) {
+		json_decref(obj);
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	}
+	if (!obj) {
+		free(copy);
+		return cp_error_set(err, CP_ERR_JOB, "%s:%d: %s", path, jerr.line, jerr.text);
+	}
+	ret = cp_kernel_job_rewrite(obj, dirname(copy), err);
+	if (!ret)
+		ret = cp_job_from_json(obj, job, err);
+	if (ret)
+		cp_error_prefix(err, "%s", path);
+	json_decref(obj);
+	free(copy);
+	return ret;
+}
+
 int cmd_bisect(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -103,7 +134,7 @@ int cmd_bisect(int argc, char **argv)
 		if (!strcmp(argv[i], "--job"))
 			jobfile = argv[i + 1];
 	if (jobfile) {
-		ret = cp_job_load_file(jobfile, &job, &err);
+		ret = load_job_file(jobfile, &job, &err);
 		if (ret)
 			goto out;
 	}
