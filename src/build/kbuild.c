@@ -3,6 +3,7 @@
  * "kernel" job section, and one build (olddefconfig, bzImage + vmlinux)
  * with a cache keyed by tree id, config hash and compiler.
  */
+#include "util/fs.h"
 #include "build/kernel.h"
 #include "run/exec.h"
 
@@ -135,28 +136,6 @@ static int copy_file(const char *src, const char *dst, bool may_link, struct cp_
 	if (ret)
 		unlink(tmp);
 	return ret;
-}
-
-static int mkdir_p(const char *path, struct cp_error *err)
-{
-	char buf[PATH_MAX];
-	size_t i, n = strlen(path);
-
-	if (n >= sizeof(buf))
-		return cp_error_set(err, CP_ERR_IO, "path too long: %s", path);
-	memcpy(buf, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (buf[i] == '/' || buf[i] == '\0') {
-			char c = buf[i];
-
-			buf[i] = '\0';
-			if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-				return cp_error_set(err, CP_ERR_IO, "cannot create %s: %s",
-						    buf, strerror(errno));
-			buf[i] = c;
-		}
-	}
-	return 0;
 }
 
 /* ---- versions and the compiler policy ---- */
@@ -851,7 +830,7 @@ int cp_kernel_build(const struct cp_kernel_spec *spec, const char *src,
 	memset(res, 0, sizeof(*res));
 	if (!realpath(src, srcabs))
 		return cp_error_set(err, CP_ERR_IO, "%s: %s", src, strerror(errno));
-	ret = mkdir_p(artifacts, err);
+	ret = cp_mkdir_p(artifacts, err);
 	if (ret)
 		return ret;
 	if (spec->build_dir)
@@ -862,9 +841,9 @@ int cp_kernel_build(const struct cp_kernel_spec *spec, const char *src,
 		snprintf(cdir, sizeof(cdir), "%s", spec->cache_dir);
 	else if (snprintf(cdir, sizeof(cdir), "%s/../../kernel-cache", artifacts) >= (int)sizeof(cdir))
 		return cp_error_set(err, CP_ERR_IO, "path too long: %s", artifacts);
-	ret = mkdir_p(bdir, err);
+	ret = cp_mkdir_p(bdir, err);
 	if (!ret)
-		ret = mkdir_p(cdir, err);
+		ret = cp_mkdir_p(cdir, err);
 	if (ret)
 		return ret;
 	if (!realpath(bdir, p))
@@ -1005,7 +984,7 @@ int cp_kernel_build(const struct cp_kernel_spec *spec, const char *src,
 		goto out;
 	res->ok = true;
 	/* a cache entry is best effort: a full disk must not fail the build */
-	if (!mkdir_p(entry, NULL)) {
+	if (!cp_mkdir_p(entry, NULL)) {
 		char abz[PATH_MAX], avm[PATH_MAX], acfg[PATH_MAX];
 
 		/* from the artifacts (copies), linked when on one filesystem */

@@ -1,4 +1,5 @@
 #include "driver/driver.h"
+#include "util/fs.h"
 
 #include "bisect/bayes.h"
 #include "bisect/gitstep.h"
@@ -92,28 +93,6 @@ static void format_duration(double s, char *buf, size_t size)
 		snprintf(buf, size, "%ldm%.1fs", m, sec);
 	else
 		snprintf(buf, size, "%.1fs", sec);
-}
-
-static int mkdir_p(const char *path, struct cp_error *err)
-{
-	char buf[4096];
-	size_t i, n = strlen(path);
-
-	if (n >= sizeof(buf))
-		return cp_error_set(err, CP_ERR_IO, "path too long: %s", path);
-	memcpy(buf, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (buf[i] == '/' || buf[i] == '\0') {
-			char c = buf[i];
-
-			buf[i] = '\0';
-			if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-				return cp_error_set(err, CP_ERR_IO, "cannot create %s: %s",
-						    buf, strerror(errno));
-			buf[i] = c;
-		}
-	}
-	return 0;
 }
 
 /* The first line `<compiler> --version` prints, for the log. */
@@ -318,7 +297,7 @@ static int test_commit(struct driver *d, const struct cp_oid *id, const char *la
 		logf_(d, "testing %s\n", label);
 	logf_(d, "testing commit %s with %s\n", hex, d->compiler_line);
 	snprintf(dir, sizeof(dir), "%s/commits/%s", d->job->out, hex);
-	ret = mkdir_p(dir, d->err);
+	ret = cp_mkdir_p(dir, d->err);
 	if (ret)
 		return ret;
 
@@ -776,7 +755,7 @@ static int b_build(void *ctx, uint32_t slot, const struct cp_oid *id, int *ok,
 	cp_oid_to_hex(id, hex);
 	logf_(d, "testing commit %s with %s\n", hex, d->compiler_line);
 	snprintf(dir, sizeof(dir), "%s/commits/%s", d->job->out, hex);
-	ret = mkdir_p(dir, d->err);
+	ret = cp_mkdir_p(dir, d->err);
 	if (ret)
 		return ret;
 	rec = find_record(d, "build", hex, -1);
