@@ -229,6 +229,36 @@ static int build(struct driver *d, const struct cp_oid *id, const char *hex,
 				   "ok", *ok, "duration_s", *secs, "outcome", line));
 }
 
+/*
+ * The first line of a small file a build or test command left in the
+ * commit's artifacts directory (the kernel flow's signature and per-run
+ * outcome); 0 when there is none.
+ */
+static int read_artifact(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	int ok = 0;
+
+	if (!f)
+		return 0;
+	if (fgets(buf, (int)size, f)) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		ok = buf[0] != '\0';
+	}
+	fclose(f);
+	return ok;
+}
+
+/* A build that left a signature (kernel builds do): log it like syzbot. */
+static void log_signature(struct driver *d, const char *dir)
+{
+	char path[4300], sig[160];
+
+	snprintf(path, sizeof(path), "%s/signature", dir);
+	if (read_artifact(path, sig, sizeof(sig)))
+		logf_(d, "kernel signature: %s\n", sig);
+}
+
 /* Runs the reproducer; fills outcome text and duration of run index. */
 static int finish_run(struct driver *d, const char *hex, struct cp_run_result *res,
 		      int index, char **outcome, double *secs)
@@ -243,7 +273,14 @@ static int finish_run(struct driver *d, const char *hex, struct cp_run_result *r
 	if (ret)
 		return ret;
 	v = cp_run_exit_verdict(&res->status);
-	if (!title && v == CP_VERDICT_BAD && res->status.exit_code > 0 &&
+	snprintf(path, sizeof(path), "%s/commits/%s/outcome-%d", d->job->out, hex, index);
+	if (read_artifact(path, line, sizeof(line))) {
+		/*
+		 * The kernel flow's vm-run says what happened itself: "boot
+		 * failed: T" or "basic kernel testing failed: T" are neither
+		 * the target nor clean, so the commit is skipped.
+		 */
+	} else if (!title && v == CP_VERDICT_BAD && res->status.exit_code > 0 &&
 	    res->status.exit_code != 126 && res->status.exit_code != 127) {
 		/* a test reporting only through its exit status, as git bisect run */
 		snprintf(line, sizeof(line), "crashed: test failed with exit status %d",
@@ -327,6 +364,8 @@ static int test_commit(struct driver *d, const struct cp_oid *id, const char *la
 	}
 	d->build_s += t->build_s;
 	t->built = ok;
+	if (ok)
+		log_signature(d, dir);
 	if (!ok) {
 		logf_(d, "build failed (see %s/build.log)\n", dir);
 		t->verdict = V_SKIP;
@@ -771,7 +810,9 @@ static int b_build(void *ctx, uint32_t slot, const struct cp_oid *id, int *ok,
 	d->build_s += t->build_s;
 	t->built = *ok;
 	d->in_worktree = *ok ? (int64_t)(t - d->tested) : -1;
-	if (!*ok)
+	if (*ok)
+		log_signature(d, dir);
+	else
 		logf_(d, "build failed (see %s/build.log)\n", dir);
 	return 0;
 }
