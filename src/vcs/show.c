@@ -853,6 +853,21 @@ static void read_show_config(git_repository *repo, struct show_config *sc)
 	git_error_clear();
 }
 
+/* The diffstat and the --summary lines; out of memory marks b failed. */
+static void sb_stat_summary(struct sbuf *b, struct sbuf *names,
+			    const struct cp__changes *ch, long graph_width)
+{
+	size_t *off = calloc(ch->n, sizeof(*off));
+
+	if (!off) {
+		b->failed = 1;
+		return;
+	}
+	sb_stat(b, ch, names, off, graph_width);
+	sb_summary(b, ch);
+	free(off);
+}
+
 int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 			  char **out, struct cp_error *err)
 {
@@ -862,7 +877,6 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 	git_mailmap *mailmap = NULL;
 	git_commit *c = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
-	size_t *off = NULL;
 	struct show_config sc;
 	int rc = 0, grc, as_root;
 
@@ -907,14 +921,8 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 	sb_header_message(&b, repo->git, c, as_root, author, sc.dates);
 	sb_notes(&b, repo->git, cp__git_oid(id));
 	if (ch.n) {
-		off = calloc(ch.n, sizeof(*off));
-		if (!off) {
-			rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-			goto out;
-		}
 		sb_add(&b, "\n", 1);
-		sb_stat(&b, &ch, &names, off, sc.graph_width);
-		sb_summary(&b, &ch);
+		sb_stat_summary(&b, &names, &ch, sc.graph_width);
 	}
 	if (b.failed || names.failed || !b.s) {
 		rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
@@ -925,7 +933,6 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 out:
 	free(b.s);
 	free(names.s);
-	free(off);
 	cp__changes_free(&ch);
 	git_signature_free(author);
 	git_mailmap_free(mailmap);
@@ -948,7 +955,6 @@ int cp_commit_format_bisect(struct cp_repo *repo, const struct cp_oid *id,
 	struct cp__changes ch = { NULL, 0, 0 };
 	git_commit *c = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
-	size_t *off = NULL;
 	struct show_config sc;
 	int rc = 0, grc, merge;
 
@@ -961,44 +967,33 @@ int cp_commit_format_bisect(struct cp_repo *repo, const struct cp_oid *id,
 	}
 	read_show_config(repo->git, &sc);
 	b.quote_fully = names.quote_fully = sc.quote_fully;
-	if (!git_commit_parentcount(c) || cp__repo_is_shallow_boundary(repo, id)) {
-		*out = strdup("");
-		if (!*out)
-			rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-		goto out;
-	}
+	if (!git_commit_parentcount(c) || cp__repo_is_shallow_boundary(repo, id))
+		goto empty;
 	merge = git_commit_parentcount(c) > 1;
 	rc = cp__changes_load_renames(repo->git, c, 0, 0, &ch, err);
 	if (rc)
 		goto out;
-	if (!ch.n && !merge) {
-		*out = strdup("");
-		if (!*out)
-			rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-		goto out;
-	}
+	if (!ch.n && !merge)
+		goto empty;
 	sb_printf(&b, "commit %s\n", git_oid_tostr(hex, sizeof(hex), cp__git_oid(id)));
 	sb_header_message(&b, repo->git, c, 0, git_commit_author(c), sc.dates);
 	sb_add(&b, "\n", 1);
-	if (ch.n) {
-		off = calloc(ch.n, sizeof(*off));
-		if (!off) {
-			rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-		sb_stat(&b, &ch, &names, off, sc.graph_width);
-		sb_summary(&b, &ch);
-	}
+	if (ch.n)
+		sb_stat_summary(&b, &names, &ch, sc.graph_width);
 	if (b.failed || names.failed || !b.s) {
 		rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	*out = b.s;
 	b.s = NULL;
+	goto out;
+empty:
+	*out = strdup("");
+	if (!*out)
+		rc = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 out:
 	free(b.s);
 	free(names.s);
-	free(off);
 	cp__changes_free(&ch);
 	git_commit_free(c);
 	return rc;
