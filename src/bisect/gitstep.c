@@ -79,10 +79,16 @@ int cp_git_next(const struct cp_commit_source *src, const struct cp_git_state *s
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (merge_base_step(src, st, out, &ret, err))
+	if (st->ancestors_ok)
+		ret = cp_revwalk_candidates(src, &st->bad, st->goods, st->ngoods,
+					    st->first_parent, &graph, err);
+	else if (merge_base_step(src, st, out, &ret, err))
 		goto out;
-	ret = cp_revwalk_candidates(src, &st->bad, st->goods, st->ngoods, st->first_parent,
-				    &graph, err);
+	else
+		ret = cp_revwalk_candidates_after_check(src, &st->bad, st->goods, st->ngoods,
+							st->first_parent, &graph, err);
+	/* git writes the file when the check passed, never without goods */
+	out->ancestors_ok = st->ancestors_ok || st->ngoods > 0;
 	if (ret)
 		goto out;
 	skipped = calloc(graph.n ? graph.n : 1, 1);

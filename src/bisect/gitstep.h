@@ -23,6 +23,12 @@ struct cp_git_state {
 	const struct cp_oid *skips;	/* every skipped commit, in or out of range */
 	size_t nskips;
 	int first_parent;
+	/*
+	 * git's BISECT_ANCESTORS_OK: an earlier step passed the check that the
+	 * good commits are ancestors of bad (or their merge bases were tested),
+	 * so git neither repeats it nor parses what it would parse.
+	 */
+	int ancestors_ok;
 };
 
 enum cp_git_action {
@@ -41,6 +47,11 @@ struct cp_git_step {
 	int all;		/* candidates in the range */
 	struct cp_oid *candidates;	/* ONLY_SKIPPED; malloc'd */
 	size_t ncandidates;
+	/*
+	 * git would now write BISECT_ANCESTORS_OK: pass ancestors_ok from the
+	 * next step on to choose as a running git bisect does.
+	 */
+	int ancestors_ok;
 	/* merge bases that were skipped (git warns and goes on); malloc'd */
 	struct cp_oid *skipped_bases;
 	size_t nskipped_bases;

@@ -29,6 +29,7 @@ struct node {
 	uint32_t parent_off;	/* into walker.parents */
 	uint32_t nparents;
 	unsigned flags;
+	unsigned char pflags;	/* paint_down() marks */
 };
 
 struct walker {
@@ -620,74 +621,236 @@ struct pd_entry {
 	uint64_t seq;
 };
 
-/*
- * git's paint_down_to_common() without generation numbers, only for the
- * order in which it finds merge bases: git lists merge bases with equal
- * committer dates in that order.  rank[i] receives the order (UINT32_MAX
- * when i is not found).  All ancestors must be parsed.
- */
-static int paint_rank(struct walker *w, const uint32_t *starts, size_t nstarts,
-		      uint32_t *rank)
+struct painter {
+	struct pd_entry *q;	/* binary heap */
+	size_t n, cap;
+	uint64_t seq;
+};
+
+/* git's prio_queue by committer date: newest first, then first queued. */
+static int pd_before(const struct walker *w, const struct pd_entry *a,
+		     const struct pd_entry *b)
 {
-	unsigned char *flags = calloc(w->nnodes ? w->nnodes : 1, 1);
-	struct pd_entry *q = NULL;
-	size_t n = 0, cap = 0, i;
-	uint64_t seq = 0;
-	uint32_t found = 0;
+	int64_t da = w->nodes[a->node].date, db = w->nodes[b->node].date;
+
+	if (da != db)
+		return da > db;
+	return a->seq < b->seq;
+}
+
+static int pd_push(struct walker *w, struct painter *p, uint32_t node)
+{
+	struct pd_entry e = { node, p->seq++ };
+	size_t i;
+
+	if (grow((void **)&p->q, &p->cap, p->n + 1, sizeof(*p->q)) < 0)
+		return nomem(w);
+	i = p->n++;
+	while (i > 0 && pd_before(w, &e, &p->q[(i - 1) / 2])) {
+		p->q[i] = p->q[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	p->q[i] = e;
+	return 0;
+}
+
+static uint32_t pd_pop(struct walker *w, struct painter *p)
+{
+	uint32_t top = p->q[0].node;
+	struct pd_entry last = p->q[--p->n];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= p->n)
+			break;
+		if (c + 1 < p->n && pd_before(w, &p->q[c + 1], &p->q[c]))
+			c++;
+		if (!pd_before(w, &p->q[c], &last))
+			break;
+		p->q[i] = p->q[c];
+		i = c;
+	}
+	if (p->n)
+		p->q[i] = last;
+	return top;
+}
+
+static void clear_pflags(struct walker *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->nnodes; i++)
+		w->nodes[i].pflags = 0;
+}
+
+/*
+ * git's paint_down_to_common() without generation numbers (no commit-graph):
+ * marks one with PD_ONE and twos with PD_TWO, spreads the marks down in
+ * committer-date order until only stale commits are queued, and parses
+ * every commit it queues, as git does.  The commits found with both marks
+ * are appended to *found (when found is not NULL) in the order git finds
+ * them.  The marks stay in pflags until clear_pflags().
+ */
+static int paint_down(struct walker *w, uint32_t one, const uint32_t *twos, size_t ntwos,
+		      uint32_t **found, size_t *nfound)
+{
+	struct painter p = { NULL, 0, 0, 0 };
+	size_t i, cap = 0;
 	int ret = 0;
 
-	if (!flags)
-		return nomem(w);
-	for (i = 0; i < w->nnodes; i++)
-		rank[i] = UINT32_MAX;
-	for (i = 0; i < nstarts && !ret; i++) {
-		flags[starts[i]] |= i ? PD_TWO : PD_ONE;
-		if (grow((void **)&q, &cap, n + 1, sizeof(*q)) < 0)
-			ret = nomem(w);
-		else
-			q[n++] = (struct pd_entry){ starts[i], seq++ };
+	if (found) {
+		*found = NULL;
+		*nfound = 0;
+	}
+	w->nodes[one].pflags |= PD_ONE;
+	if (!ntwos)
+		return 0;
+	ret = pd_push(w, &p, one);
+	for (i = 0; i < ntwos && !ret; i++) {
+		w->nodes[twos[i]].pflags |= PD_TWO;
+		ret = pd_push(w, &p, twos[i]);
 	}
 	while (!ret) {
-		size_t best = SIZE_MAX, k;
-		uint32_t c;
-		unsigned f;
 		int nonstale = 0;
+		uint32_t c, k;
+		unsigned f;
 
-		for (k = 0; k < n; k++) {
-			if (!(flags[q[k].node] & PD_STALE))
-				nonstale = 1;
-			if (best == SIZE_MAX ||
-			    w->nodes[q[k].node].date > w->nodes[q[best].node].date ||
-			    (w->nodes[q[k].node].date == w->nodes[q[best].node].date &&
-			     q[k].seq < q[best].seq))
-				best = k;
-		}
+		/* git scans the whole queue each time, with current marks */
+		for (i = 0; i < p.n && !nonstale; i++)
+			nonstale = !(w->nodes[p.q[i].node].pflags & PD_STALE);
 		if (!nonstale)
 			break;
-		c = q[best].node;
-		q[best] = q[--n];
-		f = flags[c] & (PD_ONE | PD_TWO | PD_STALE);
+		c = pd_pop(w, &p);
+		f = w->nodes[c].pflags & (PD_ONE | PD_TWO | PD_STALE);
 		if (f == (PD_ONE | PD_TWO)) {
-			if (!(flags[c] & PD_RESULT)) {
-				flags[c] |= PD_RESULT;
-				rank[c] = found++;
+			if (!(w->nodes[c].pflags & PD_RESULT)) {
+				w->nodes[c].pflags |= PD_RESULT;
+				if (found) {
+					if (grow((void **)found, &cap, *nfound + 1,
+						 sizeof(**found)) < 0) {
+						ret = nomem(w);
+						break;
+					}
+					(*found)[(*nfound)++] = c;
+				}
 			}
 			f |= PD_STALE;
 		}
 		for (k = 0; k < w->nodes[c].nparents && !ret; k++) {
-			uint32_t p = w->parents[w->nodes[c].parent_off + k];
+			uint32_t par = w->parents[w->nodes[c].parent_off + k];
 
-			if ((flags[p] & f) == f)
+			if ((w->nodes[par].pflags & f) == f)
 				continue;
-			flags[p] |= (unsigned char)f;
-			if (grow((void **)&q, &cap, n + 1, sizeof(*q)) < 0)
-				ret = nomem(w);
-			else
-				q[n++] = (struct pd_entry){ p, seq++ };
+			ret = parse(w, par);
+			if (ret < 0)
+				break;
+			w->nodes[par].pflags |= (unsigned char)f;
+			ret = pd_push(w, &p, par);
 		}
 	}
-	free(q);
-	free(flags);
+	free(p.q);
+	if (ret < 0 && found) {
+		free(*found);
+		*found = NULL;
+		*nfound = 0;
+	}
+	return ret;
+}
+
+/*
+ * The order in which git's paint finds merge bases: git lists merge bases
+ * with equal committer dates in that order.  rank[i] receives the order
+ * (UINT32_MAX when i is not found).
+ */
+static int paint_rank(struct walker *w, const uint32_t *starts, size_t nstarts,
+		      uint32_t *rank)
+{
+	uint32_t *found = NULL;
+	size_t nfound = 0, i;
+	int ret;
+
+	for (i = 0; i < w->nnodes; i++)
+		rank[i] = UINT32_MAX;
+	ret = paint_down(w, starts[0], starts + 1, nstarts - 1, &found, &nfound);
+	for (i = 0; !ret && i < nfound; i++)
+		rank[found[i]] = (uint32_t)i;
+	free(found);
+	clear_pflags(w);
+	return ret;
+}
+
+/*
+ * Replays the parsing of git's get_merge_bases_many(bad, goods) and its
+ * remove_redundant() (no commit-graph), for the commits it leaves parsed.
+ */
+static int replay_merge_bases(struct walker *w, uint32_t bad, const uint32_t *goods,
+			      size_t ngoods)
+{
+	uint32_t *found = NULL, *res = NULL, *work = NULL;
+	size_t nfound = 0, nres = 0, i, j, filled;
+	size_t *work_index = NULL;
+	unsigned char *redundant = NULL;
+	int ret;
+
+	for (i = 0; i < ngoods; i++)
+		if (goods[i] == bad)
+			return 0;
+	ret = paint_down(w, bad, goods, ngoods, &found, &nfound);
+	if (ret < 0)
+		return ret;
+	/* the non-stale ones, by date (stable), as commit_list_insert_by_date */
+	res = malloc((nfound ? nfound : 1) * sizeof(*res));
+	if (!res) {
+		ret = nomem(w);
+		goto out;
+	}
+	for (i = 0; i < nfound; i++) {
+		uint32_t x = found[i];
+
+		if (w->nodes[x].pflags & PD_STALE)
+			continue;
+		for (j = nres; j > 0 && w->nodes[res[j - 1]].date < w->nodes[x].date; j--)
+			res[j] = res[j - 1];
+		res[j] = x;
+		nres++;
+	}
+	clear_pflags(w);
+	if (nres < 2)
+		goto out;
+	work = malloc(nres * sizeof(*work));
+	work_index = malloc(nres * sizeof(*work_index));
+	redundant = calloc(nres, 1);
+	if (!work || !work_index || !redundant) {
+		ret = nomem(w);
+		goto out;
+	}
+	for (i = 0; i < nres && !ret; i++) {
+		if (redundant[i])
+			continue;
+		for (j = filled = 0; j < nres; j++) {
+			if (i == j || redundant[j])
+				continue;
+			work_index[filled] = j;
+			work[filled++] = res[j];
+		}
+		ret = paint_down(w, res[i], work, filled, NULL, NULL);
+		if (ret < 0)
+			break;
+		if (w->nodes[res[i]].pflags & PD_TWO)
+			redundant[i] = 1;
+		for (j = 0; j < filled; j++)
+			if (w->nodes[work[j]].pflags & PD_ONE)
+				redundant[work_index[j]] = 1;
+		clear_pflags(w);
+	}
+out:
+	free(found);
+	free(res);
+	free(work);
+	free(work_index);
+	free(redundant);
 	return ret;
 }
 
@@ -789,6 +952,93 @@ out:
 	free(starts);
 	free(rank);
 	free(sorted_goods);
+	walker_free(&w);
+	return ret;
+}
+
+/* clear_commit_marks(): every walk flag goes, what was parsed stays parsed. */
+static void reset_walk(struct walker *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->nnodes; i++)
+		w->nodes[i].flags &= F_PARSED;
+	w->heapn = 0;
+	w->queue_interesting = 0;
+}
+
+/*
+ * What git's check_good_are_ancestors_of_bad() leaves behind: its walk
+ * `goods ^bad` and, when that finds commits, its merge-base search parse
+ * commits, and the bisect walk that follows spreads uninteresting marks
+ * through every parsed commit.
+ */
+static int replay_ancestry_check(struct walker *w, const struct cp_oid *bad,
+				 const struct cp_oid *goods, size_t ngoods)
+{
+	struct cp_oid *sorted = NULL;
+	uint32_t *list = NULL, *gidx = NULL;
+	size_t nlist = 0, n = 0, i;
+	int64_t b;
+	int ret;
+
+	ret = start_walk(w, bad, 1, goods, ngoods);
+	if (!ret)
+		ret = limit(w, 0, &list, &nlist);
+	free(list);
+	reset_walk(w);
+	if (ret < 0 || !nlist)
+		return ret;
+	/* get_merge_bases_many(bad, goods in the order of their refs) */
+	sorted = malloc(ngoods * sizeof(*sorted));
+	gidx = malloc(ngoods * sizeof(*gidx));
+	b = get_node(w, bad);
+	if (!sorted || !gidx || b < 0) {
+		ret = nomem(w);
+		goto out;
+	}
+	memcpy(sorted, goods, ngoods * sizeof(*goods));
+	qsort(sorted, ngoods, sizeof(*sorted), cmp_oid);
+	for (i = 0; i < ngoods; i++) {
+		int64_t g;
+
+		if (i && cp_oid_equal(&sorted[i], &sorted[i - 1]))
+			continue;
+		g = get_node(w, &sorted[i]);
+		if (g < 0) {
+			ret = nomem(w);
+			goto out;
+		}
+		gidx[n++] = (uint32_t)g;
+	}
+	ret = replay_merge_bases(w, (uint32_t)b, gidx, n);
+	clear_pflags(w);
+out:
+	free(sorted);
+	free(gidx);
+	return ret;
+}
+
+int cp_revwalk_candidates_after_check(const struct cp_commit_source *src,
+				      const struct cp_oid *bad, const struct cp_oid *goods,
+				      size_t ngoods, int first_parent,
+				      struct cp_graph *out, struct cp_error *err)
+{
+	struct walker w = { .src = src, .err = err };
+	uint32_t *list = NULL;
+	size_t nlist = 0;
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (ngoods)
+		ret = replay_ancestry_check(&w, bad, goods, ngoods);
+	if (!ret)
+		ret = start_walk(&w, bad, 0, goods, ngoods);
+	if (!ret)
+		ret = limit(&w, first_parent, &list, &nlist);
+	if (!ret)
+		ret = build_graph(&w, list, nlist, bad, out);
+	free(list);
 	walker_free(&w);
 	return ret;
 }

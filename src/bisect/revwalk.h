@@ -44,6 +44,20 @@ int cp_revwalk_candidates(const struct cp_commit_source *src,
 			  struct cp_error *err);
 
 /*
+ * As cp_revwalk_candidates(), for the walk git bisect makes right after its
+ * check that the good commits are ancestors of bad (a fresh `git bisect`,
+ * or one whose BISECT_ANCESTORS_OK is not written yet).  That check parses
+ * commits, and uninteresting marks spread through parsed commits, so with
+ * skewed committer dates the candidates can differ from `git rev-list
+ * --bisect`'s.  Only for goods that passed the check (no merge base left to
+ * test).
+ */
+int cp_revwalk_candidates_after_check(const struct cp_commit_source *src,
+				      const struct cp_oid *bad, const struct cp_oid *goods,
+				      size_t ngoods, int first_parent,
+				      struct cp_graph *out, struct cp_error *err);
+
+/*
  * Sets *outside to 1 when some good commit is not an ancestor of bad (git's
  * check_ancestors(): the walk `good... ^bad` is not empty), else 0.
  */

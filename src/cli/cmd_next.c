@@ -22,17 +22,24 @@ struct next_args {
 	const char **skips;
 	size_t nskips;
 	int first_parent;
+	int ancestors_ok;
 };
 
 static void next_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: culprit next --repo DIR --bad REV [--good REV]... [--skip REV]... [--first-parent]\n"
+		"                    [--ancestors-ok]\n"
 		"\n"
 		"Prints what 'git bisect' prints at this point: the next commit to test,\n"
 		"the first bad commit, or the candidates when only skipped commits are\n"
 		"left.  Without --good, every ancestor of --bad is a candidate (as\n"
-		"'git rev-list --bisect').  --skip accepts A..B ranges.\n");
+		"'git rev-list --bisect').  --skip accepts A..B ranges.\n"
+		"\n"
+		"By default culprit answers as a fresh 'git bisect' with these refs does:\n"
+		"it first checks that the good commits are ancestors of bad.  A running\n"
+		"git bisect makes that check once and then records BISECT_ANCESTORS_OK;\n"
+		"--ancestors-ok answers as git does from then on (no check).\n");
 }
 
 static int push(const char ***arr, size_t *n, const char *v)
@@ -54,6 +61,7 @@ static int parse_args(int argc, char **argv, struct next_args *a)
 		{ "good", required_argument, NULL, 'g' },
 		{ "skip", required_argument, NULL, 's' },
 		{ "first-parent", no_argument, NULL, 'f' },
+		{ "ancestors-ok", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -74,6 +82,7 @@ static int parse_args(int argc, char **argv, struct next_args *a)
 				return CP_ERR_NOMEM;
 			break;
 		case 'f': a->first_parent = 1; break;
+		case 'a': a->ancestors_ok = 1; break;
 		case 'h': next_usage(stdout); return 1;
 		default:
 			fprintf(stderr, "culprit: next: unknown or incomplete option '%s' (see culprit next --help)\n",
@@ -224,6 +233,7 @@ static int run_next(const struct next_args *a, struct cp_error *err)
 	st.skips = skips;
 	st.nskips = nskips;
 	st.first_parent = a->first_parent;
+	st.ancestors_ok = a->ancestors_ok;
 	ret = cp_git_next(&src, &st, &step, err);
 	if (ret == CP_ERR_MERGE_BASE_BAD)
 		fprintf(stderr, "Some good revs are not ancestors of the bad rev.\n"

@@ -7,7 +7,8 @@ runs whole bisections with real `git bisect` (random culprit, random
 untestable commits marked with `git bisect skip`, several good commits, goods
 that are not ancestors of bad, --first-parent) and, after every git command,
 asks `culprit next` what git prints at that point, given the refs/bisect/*
-state (bad, good-*, skip-*).  stdout must be identical byte for byte.
+state (bad, good-*, skip-*), with --ancestors-ok once git has recorded
+BISECT_ANCESTORS_OK.  stdout must be identical byte for byte.
 
 Also checks `culprit next --bad REV` without --good against
 `git rev-list --bisect-vars REV` (whole history), and runs bisections on the
@@ -499,7 +500,7 @@ class Checker:
         self.reference = reference
         self.scratch = scratch
 
-    def args(self, gitdir, bad, goods, skips, first_parent):
+    def args(self, gitdir, bad, goods, skips, first_parent, ancestors_ok=False):
         a = [self.culprit, "next", "--repo", gitdir, "--bad", bad]
         for g in goods:
             a += ["--good", g]
@@ -507,6 +508,8 @@ class Checker:
             a += ["--skip", s]
         if first_parent:
             a.append("--first-parent")
+        if ancestors_ok:
+            a.append("--ancestors-ok")
         return a
 
     def fresh(self, gitdir, bad, goods, skips, first_parent, ancestors_ok=False):
@@ -521,7 +524,7 @@ class Checker:
         if self.reference == "fresh-git-stateless":
             return self.fresh(gitdir, bad, goods, skips, first_parent)
         try:
-            p = subprocess.run(self.args(gitdir, bad, goods, skips, first_parent),
+            p = subprocess.run(self.args(gitdir, bad, goods, skips, first_parent, ancestors_ok),
                                env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                timeout=120)
         except subprocess.TimeoutExpired:
@@ -553,12 +556,6 @@ def fresh_git(gitdir, scratch, bad, goods, skips, first_parent, ancestors_ok=Fal
     else:
         p = git(scratch, "bisect", "next", check=False)
     return p.returncode, p.stdout, p.stderr
-
-
-def fresh_out(check, gitdir, b, gs, ss, first_parent, memo):
-    if not memo:
-        memo.append(check.fresh(gitdir, b, gs, ss, first_parent)[1])
-    return memo[0]
 
 
 def step_ok(git_out, got):
@@ -594,6 +591,10 @@ def bisect_once(h, gitdir, plan, check, res, label, rng):
     res.bisections += 1
     index = {s: i for i, s in enumerate(sha)}
     steps = 0
+    # Whether BISECT_ANCESTORS_OK existed before the last git command: then
+    # git skipped its ancestry check in that command.  (It is written by the
+    # command whose check passes, after that check ran.)
+    checked_before = False
     try:
         while True:
             steps += 1
@@ -610,8 +611,7 @@ def bisect_once(h, gitdir, plan, check, res, label, rng):
             # culprit must not depend on the order of its arguments
             rng.shuffle(gs)
             rng.shuffle(ss)
-            ancestors_ok = os.path.exists(os.path.join(gitdir, "BISECT_ANCESTORS_OK"))
-            fresh = []
+            ancestors_ok = checked_before
             got = check(gitdir, b, gs, ss, plan["first_parent"], ancestors_ok)
             res.steps += 1
             k = outcome(p.stdout, p.returncode)
@@ -621,23 +621,19 @@ def bisect_once(h, gitdir, plan, check, res, label, rng):
                              ("with several goods", len(gs) > 1)):
                 if on:
                     res.features[feat] = res.features.get(feat, 0) + 1
+            if ancestors_ok:
+                # git checked the ancestry in an earlier command and did not
+                # again; culprit is told so (--ancestors-ok)
+                res.stateful += 1
             if step_ok(p.stdout, got):
                 res.passed += 1
-            elif ancestors_ok and (got[1] == b"" or got[1].startswith(MERGE_BASE)) and step_ok(
-                    fresh_out(check, gitdir, b, gs, ss, plan["first_parent"], fresh), got):
-                # Live git skipped its merge-base check because
-                # BISECT_ANCESTORS_OK exists (it passed at an earlier step);
-                # the refs alone do not show that, and a fresh `git bisect`
-                # with the same refs prints what culprit printed.
-                res.passed += 1
-                res.stateful += 1
             else:
                 res.failures.append({
                     "label": label, "step": steps, "gitdir": gitdir,
                     "git_cmds": list(cmd_log), "git_rc": p.returncode,
                     "git_out": p.stdout, "git_err": p.stderr,
-                    "args": check.args(gitdir, b, gs, ss, plan["first_parent"]),
-                    "got": got, "fresh": fresh[0] if fresh else None})
+                    "args": check.args(gitdir, b, gs, ss, plan["first_parent"], ancestors_ok),
+                    "got": got})
             if p.returncode != 0 or is_final(p.stdout) or steps >= MAX_STEPS:
                 break
             cur = git(gitdir, "rev-parse", "BISECT_HEAD").stdout.decode().strip()
@@ -648,6 +644,7 @@ def bisect_once(h, gitdir, plan, check, res, label, rng):
                 verdict = "bad"
             else:
                 verdict = "good"
+            checked_before = os.path.exists(os.path.join(gitdir, "BISECT_ANCESTORS_OK"))
             p = git(gitdir, "bisect", verdict, cur, check=False)
             cmd_log.append("git bisect %s %s" % (verdict, cur))
     finally:
@@ -770,9 +767,6 @@ def report_failure(f, seed, i_only_hint, base, kept):
         if la != lb:
             print("  first difference, line %d:\n    git:     %r\n    culprit: %r" % (k + 1, la, lb))
             break
-    if f.get("fresh") is not None:
-        print("  (git had passed its merge-base check; a fresh git bisect with these refs prints:)")
-        print("    | " + show(f["fresh"]))
     if err:
         print("  culprit stderr:")
         print("    | " + show(err[:4000]))
@@ -918,9 +912,8 @@ def main():
             print("compare-with-git: time budget (%.0fs) reached: %d planned bisections not run" % (
                 args.budget, cut))
         if stateful:
-            print("compare-with-git: %d of the matched steps differ from live git only because git had\n"
-                  "  already passed its merge-base check (BISECT_ANCESTORS_OK): a fresh git bisect\n"
-                  "  with the same refs prints what culprit printed" % stateful)
+            print("compare-with-git: %d steps after git had passed its merge-base check "
+                  "(BISECT_ANCESTORS_OK; culprit next --ancestors-ok)" % stateful)
         shown = 0
         for i, r in results:
             for f in r.failures:
