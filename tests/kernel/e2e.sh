@@ -9,7 +9,9 @@
 # environment:
 #   CULPRIT      culprit binary (default: build/culprit of this checkout)
 #   KERNEL_LAB   the lab scripts (default: ../shared/kernel-lab beside the repo)
-#   KIND         bug planted by the lab: null (default), warn, gpf
+#   KIND         bug planted by the lab: null (default), warn, gpf, or uaf (a
+#                use-after-free only KASAN reports: the kernel is built with
+#                the lab's kasan.config too, in its own build directory)
 #   WORK         scratch directory (default /tmp/culprit-kernel-e2e); the kernel
 #                repository and build directory there are reused between runs
 #   JOBS         make -jN (default: CPUs)
@@ -24,7 +26,10 @@
 # skipped; x8 has the same kernel signature as x7 (built here when the
 # bisection did not); the crash title equals what `culprit report` gives for
 # the bad commit's console; every run left a console log; no QEMU is left.
-# Skips (exit 0, with a message) when the lab or linux-source-6.1 is absent.
+# Skips (exit 77, the automake/meson code for a skipped test, with a message)
+# when the lab, linux-source-6.1 or a tool is absent, or WORK's file system
+# has less than 6 GB free (2 GB when the repository is there already: it
+# takes 2 GB, the worktree 1.5 GB, the build directory 0.1 GB).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,7 +41,7 @@ work=${1:-${WORK:-/tmp/culprit-kernel-e2e}}
 start=$(date +%s)
 
 stamp() { echo "[kernel-e2e $(date +%T) +$(( $(date +%s) - start ))s] $*"; }
-skip() { echo "kernel-e2e: SKIP: $*"; exit 0; }
+skip() { echo "kernel-e2e: SKIP: $*"; exit 77; }
 fail() { stamp "FAIL: $*"; exit 1; }
 
 [ -d "$lab" ] || skip "no kernel lab at $lab (../shared/kernel-lab)"
@@ -50,6 +55,12 @@ culprit=$(realpath "$culprit")
 
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
+need_gb=6
+[ -d "$work/linux/.git" ] && need_gb=2
+free_kb=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
+[ "${free_kb:-0}" -ge $((need_gb * 1024 * 1024)) ] ||
+    skip "only $((${free_kb:-0} / 1024)) MB free in $work; the kernel repository, worktree and build need $need_gb GB"
+
 src=$work/linux
 out=$work/out
 
@@ -93,39 +104,44 @@ bad=$(git -C "$src" rev-parse HEAD)
 stamp "good $good, planted culprit $planted, broken $broken, comment-only $bad"
 
 # --- the config: tinyconfig + the lab's fragment, made once ---
-cfg=$work/kernel.config
+frags=("$lab/kernel.config")
+variant=""
+if [ "$kind" = uaf ]; then
+    frags+=("$lab/kasan.config")
+    variant=-kasan
+fi
+cfg=$work/kernel$variant.config
+build_dir=$work/build$variant
 if [ ! -f "$cfg" ]; then
-    stamp "making the kernel config (tinyconfig + kernel.config)"
+    stamp "making the kernel config (tinyconfig + ${frags[*]##*/})"
     rm -rf "$work/cfg"
     make -s -C "$src" O="$work/cfg" tinyconfig >/dev/null
-    (cd "$src" && scripts/kconfig/merge_config.sh -m -O "$work/cfg" "$work/cfg/.config" "$lab/kernel.config" >/dev/null)
+    (cd "$src" && scripts/kconfig/merge_config.sh -m -O "$work/cfg" "$work/cfg/.config" "${frags[@]}" >/dev/null)
     make -s -C "$src" O="$work/cfg" olddefconfig >/dev/null
     cp "$work/cfg/.config" "$cfg"
     rm -rf "$work/cfg"
 fi
-must=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$lab/kernel.config" | sed 's/.*/"&"/' | paste -sd, -)
+must=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | sed 's/.*/"&"/' | paste -sd, -)
 
-# --- the bisection ---
-spec=$(cat <<EOF
-{"kernel": {"config": "$cfg", "build_dir": "$work/build", "must_hold": [$must],
-            "compilers": [{"min": "5.0", "cc": "gcc"}]${JOBS:+, \"jobs\": $JOBS}},
- "vm": {"type": "qemu", "accel": "${ACCEL:-auto}", "mem": 512, "boot_timeout": 180, "run_timeout": 120},
- "repro": {"c": "$lab/repro/sethostname.c"}}
-EOF
-)
-spec=$(echo "$spec" | tr '\n' ' ')
+# --- the bisection: the job file, as a user writes it (docs/kernel.md) ---
 cat > "$work/job.json" <<EOF
-{"repo": "$src", "bad": "$bad", "good": ["$good"], "runs": 2, "jobs": 2, "out": "$out",
- $(echo "$spec" | sed 's/^ *{//; s/} *$//')}
+{
+  "repo": "$src", "bad": "$bad", "good": ["$good"],
+  "runs": 2, "jobs": 2, "out": "$out",
+  "build_timeout": 3600, "run_timeout": 600,
+  "kernel": {"config": "$cfg", "build_dir": "$build_dir", "must_hold": [$must],
+             "compilers": [{"min": "5.0", "cc": "gcc"}]${JOBS:+, "jobs": $JOBS}},
+  "vm": {"type": "qemu", "accel": "${ACCEL:-auto}", "mem": 512, "boot_timeout": 180, "run_timeout": 120},
+  "repro": {"c": "$lab/repro/sethostname.c"}
+}
 EOF
 rm -rf "$out"
-stamp "culprit bisect (job in $work/job.json; log in $out/log)"
+stamp "culprit bisect --job $work/job.json (log in $out/log)"
 rc=0
-"$culprit" bisect --repo "$src" --bad "$bad" --good "$good" --runs 2 --jobs 2 --out "$out" \
-    --build-timeout 3600 --run-timeout 600 \
-    --build "'$culprit' kernel-build --spec '$spec'" \
-    --test "'$culprit' vm-run --spec '$spec'" || rc=$?
+"$culprit" bisect --job "$work/job.json" ${POLICY:+--policy "$POLICY"} || rc=$?
 stamp "culprit bisect exited with $rc"
+# the sections culprit kernel-build was given, for the parent's build below
+spec=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(json.dumps({k: j[k] for k in ("kernel", "vm", "repro")}))' "$work/job.json")
 
 # --- checks ---
 [ -f "$out/result.json" ] || fail "no result.json"
