@@ -440,6 +440,10 @@ static int limit(struct walker *w, int first_parent, uint32_t **list, size_t *nl
 	return 0;
 }
 
+static int walk_candidates(const struct cp_commit_source *src, const struct cp_oid *bad,
+			   const struct cp_oid *goods, size_t ngoods, int first_parent,
+			   int replay_check, struct cp_graph *out, struct cp_error *err);
+
 static void walker_free(struct walker *w)
 {
 	free(w->nodes);
@@ -529,20 +533,7 @@ int cp_revwalk_candidates(const struct cp_commit_source *src,
 			  size_t ngoods, int first_parent, struct cp_graph *out,
 			  struct cp_error *err)
 {
-	struct walker w = { .src = src, .err = err };
-	uint32_t *list = NULL;
-	size_t nlist = 0;
-	int ret;
-
-	memset(out, 0, sizeof(*out));
-	ret = start_walk(&w, bad, 0, goods, ngoods);
-	if (!ret)
-		ret = limit(&w, first_parent, &list, &nlist);
-	if (!ret)
-		ret = build_graph(&w, list, nlist, bad, out);
-	free(list);
-	walker_free(&w);
-	return ret;
+	return walk_candidates(src, bad, goods, ngoods, first_parent, 0, out, err);
 }
 
 int cp_revwalk_goods_outside(const struct cp_commit_source *src,
@@ -1019,10 +1010,9 @@ out:
 	return ret;
 }
 
-int cp_revwalk_candidates_after_check(const struct cp_commit_source *src,
-				      const struct cp_oid *bad, const struct cp_oid *goods,
-				      size_t ngoods, int first_parent,
-				      struct cp_graph *out, struct cp_error *err)
+static int walk_candidates(const struct cp_commit_source *src, const struct cp_oid *bad,
+			   const struct cp_oid *goods, size_t ngoods, int first_parent,
+			   int replay_check, struct cp_graph *out, struct cp_error *err)
 {
 	struct walker w = { .src = src, .err = err };
 	uint32_t *list = NULL;
@@ -1030,7 +1020,7 @@ int cp_revwalk_candidates_after_check(const struct cp_commit_source *src,
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (ngoods)
+	if (replay_check && ngoods)
 		ret = replay_ancestry_check(&w, bad, goods, ngoods);
 	if (!ret)
 		ret = start_walk(&w, bad, 0, goods, ngoods);
@@ -1041,4 +1031,12 @@ int cp_revwalk_candidates_after_check(const struct cp_commit_source *src,
 	free(list);
 	walker_free(&w);
 	return ret;
+}
+
+int cp_revwalk_candidates_after_check(const struct cp_commit_source *src,
+				      const struct cp_oid *bad, const struct cp_oid *goods,
+				      size_t ngoods, int first_parent,
+				      struct cp_graph *out, struct cp_error *err)
+{
+	return walk_candidates(src, bad, goods, ngoods, first_parent, 1, out, err);
 }
