@@ -73,6 +73,9 @@ void cp_bayes_config_init(struct cp_bayes_config *cfg)
 	cfg->build_cost = 600;
 	cfg->run_cost = 60;
 	cfg->max_runs_per_build = 10;
+	cfg->prior_reliable = 0.3;
+	cfg->reliable_a = 8.0;
+	cfg->reliable_b = 0.5;
 }
 
 /* Candidate parent k of i (k-th entry), honouring first-parent mode. */
@@ -165,6 +168,16 @@ int cp_bayes_new(struct cp_bayes **out, const struct cp_graph *graph,
 		b->cfg.prior_a = 1;
 	if (!(b->cfg.prior_b > 0))
 		b->cfg.prior_b = 2;
+	if (b->cfg.prior_reliable < 0)
+		b->cfg.prior_reliable = 0;
+	else if (!(b->cfg.prior_reliable > 0))
+		b->cfg.prior_reliable = 0.3;
+	else if (b->cfg.prior_reliable > 0.999)
+		b->cfg.prior_reliable = 0.999;
+	if (!(b->cfg.reliable_a > 0))
+		b->cfg.reliable_a = 8;
+	if (!(b->cfg.reliable_b > 0))
+		b->cfg.reliable_b = 0.5;
 	if (!(b->cfg.build_cost > 0))
 		b->cfg.build_cost = 600;
 	if (!(b->cfg.run_cost > 0))
@@ -370,6 +383,120 @@ static double lbeta(double x, double y)
 	return lgamma(x) + lgamma(y) - lgamma(x + y);
 }
 
+/*
+ * The prior of the chance of reproducing p: component 0 is the flaky
+ * Beta(prior_a, prior_b), component 1 the reliable Beta(reliable_a,
+ * reliable_b).  For tin target and cin clean runs: the log marginal
+ * likelihood (p integrated out), the posterior component weights r[2] and
+ * the component parameters (x[k], y[k]: Beta(x, y) posteriors).
+ */
+struct pmix {
+	double logl, r[2], x[2], y[2];
+};
+
+static void pmix_eval(const struct cp_bayes_config *cf, double tin, double cin,
+		      struct pmix *m)
+{
+	double w1 = cf->prior_reliable, l0, l1, mx;
+
+	m->x[0] = cf->prior_a + tin;
+	m->y[0] = cf->prior_b + cin;
+	m->x[1] = cf->reliable_a + tin;
+	m->y[1] = cf->reliable_b + cin;
+	l0 = log1p(-w1) + lbeta(m->x[0], m->y[0]) - lbeta(cf->prior_a, cf->prior_b);
+	if (w1 <= 0) {
+		m->logl = l0;
+		m->r[0] = 1;
+		m->r[1] = 0;
+		return;
+	}
+	l1 = log(w1) + lbeta(m->x[1], m->y[1]) - lbeta(cf->reliable_a, cf->reliable_b);
+	mx = l0 > l1 ? l0 : l1;
+	m->logl = mx + log(exp(l0 - mx) + exp(l1 - mx));
+	m->r[0] = exp(l0 - m->logl);
+	m->r[1] = exp(l1 - m->logl);
+}
+
+/* Posterior mean of p. */
+static double pmix_mean(const struct pmix *m)
+{
+	return m->r[0] * m->x[0] / (m->x[0] + m->y[0]) +
+	       m->r[1] * m->x[1] / (m->x[1] + m->y[1]);
+}
+
+/* Continued fraction of the regularized incomplete beta (Lentz). */
+static double betacf(double a, double b, double x)
+{
+	double qab = a + b, qap = a + 1, qam = a - 1, c = 1, d = 1 - qab * x / qap, h;
+	int m;
+
+	if (fabs(d) < 1e-300)
+		d = 1e-300;
+	d = 1 / d;
+	h = d;
+	for (m = 1; m <= 300; m++) {
+		double m2 = 2.0 * m, aa = m * (b - m) * x / ((qam + m2) * (a + m2)), del;
+
+		d = 1 + aa * d;
+		if (fabs(d) < 1e-300)
+			d = 1e-300;
+		c = 1 + aa / c;
+		if (fabs(c) < 1e-300)
+			c = 1e-300;
+		d = 1 / d;
+		h *= d * c;
+		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+		d = 1 + aa * d;
+		if (fabs(d) < 1e-300)
+			d = 1e-300;
+		c = 1 + aa / c;
+		if (fabs(c) < 1e-300)
+			c = 1e-300;
+		d = 1 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-12)
+			break;
+	}
+	return h;
+}
+
+/* P(p <= x) under Beta(a, b). */
+static double beta_cdf(double a, double b, double x)
+{
+	double lf;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	lf = a * log(x) + b * log1p(-x) - lbeta(a, b);
+	if (x < (a + 1) / (a + b + 2))
+		return exp(lf) * betacf(a, b, x) / a;
+	return 1 - exp(lf) * betacf(b, a, 1 - x) / b;
+}
+
+/* The q-quantile of p under the mixture posterior (bisection). */
+static double pmix_quantile(const struct pmix *m, double q)
+{
+	double lo = 0, hi = 1;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		double mid = (lo + hi) / 2, c = 0;
+		int k;
+
+		for (k = 0; k < 2; k++)
+			if (m->r[k] > 0)
+				c += m->r[k] * beta_cdf(m->x[k], m->y[k], mid);
+		if (c < q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
 static int cmp_sigslot(const void *a, const void *b)
 {
 	const uint64_t *x = a, *y = b;
@@ -481,7 +608,7 @@ static void contained_mass(struct cp_bayes *b)
 static int update(struct cp_bayes *b, struct cp_error *err)
 {
 	const struct cp_bayes_config *cf = &b->cfg;
-	double a = cf->prior_a, bb = cf->prior_b, lfp = log(cf->false_positive);
+	double lfp = log(cf->false_positive);
 	double lnfp = log1p(-cf->false_positive), lprior, maxl, total, pbar;
 	unsigned long T = 0, C = 0, S = 0;
 	uint32_t i, h, wd;
@@ -521,13 +648,15 @@ static int update(struct cp_bayes *b, struct cp_error *err)
 	for (h = 0; h <= b->n; h++) {
 		double tin = h < b->n ? b->tin[h] : (double)T;
 		double cin = h < b->n ? b->cin[h] : (double)C;
-		double l = (h < b->n ? lprior : log(cf->prior_outside)) +
-			   lbeta(a + tin, bb + cin) - lbeta(a, bb) +
-			   ((double)T - tin) * lfp + ((double)C - cin) * lnfp +
-			   (h < b->n ? b->pen[h] * lfp : 0);
+		struct pmix m;
+		double l;
 
+		pmix_eval(cf, tin, cin, &m);
+		l = (h < b->n ? lprior : log(cf->prior_outside)) + m.logl +
+		    ((double)T - tin) * lfp + ((double)C - cin) * lnfp +
+		    (h < b->n ? b->pen[h] * lfp : 0);
 		b->w[h] = l;
-		b->phat[h] = (a + tin) / (a + bb + tin + cin);
+		b->phat[h] = pmix_mean(&m);
 		if (l > maxl)
 			maxl = l;
 	}
@@ -633,14 +762,21 @@ static unsigned needed_clean(const struct cp_bayes *b, double p)
 
 /*
  * The chance of reproducing to plan verification with: under the
- * hypothesis that the culprit is h, its lower 10% bound (normal approximation of the Beta posterior), so that a lucky
- * streak of target runs does not make a few clean runs look conclusive.
+ * hypothesis that the culprit is h, the one-sided 10% Clopper-Pearson lower
+ * bound of p from its target and clean runs (the 10% quantile of
+ * Beta(tin, cin + 1)).  Frequentist on purpose: the posterior already
+ * carries the prior (the reliable component), the parent check must hold whatever p is, so that a lucky streak
+ * of target runs of a flaky reproducer does not make a few clean runs look
+ * conclusive.
  */
 static double p_low(const struct cp_bayes *b, uint32_t h)
 {
-	double x = b->cfg.prior_a + b->tin[h], y = b->cfg.prior_b + b->cin[h];
-	double m = x / (x + y), sd = sqrt(m * (1 - m) / (x + y + 1)), lo = m - 1.2816 * sd;
+	struct pmix m = { .r = { 1, 0 } };
+	double lo;
 
+	m.x[0] = b->tin[h] > 0 ? b->tin[h] : 0.5;
+	m.y[0] = b->cin[h] + 1.0;
+	lo = pmix_quantile(&m, 0.1);
 	return lo < 0.02 ? 0.02 : lo;
 }
 
@@ -888,6 +1024,97 @@ static void forget_anc(struct cp_bayes *b, uint32_t slot)
 	}
 }
 
+/*
+ * Confirmation (Chernoff's rule for sequential tests): once a leader x
+ * holds CONFIRM_FROM of the posterior, runs are valued by how much they are
+ * expected to shrink the mass of the alternatives, log(R) - E[log R'],
+ * expectation under x: one clean run of x's parent weighs against the parent
+ * and every hypothesis below it at once, a target run of x against those
+ * above it.  Entropy would also spend runs sorting the alternatives among
+ * themselves, which the stopping rule does not need.  Nats.
+ */
+#define CONFIRM_FROM 0.5
+
+static double confirm_gain(struct cp_bayes *b, uint32_t slot, uint32_t x,
+			   struct cp_error *err, int *ret)
+{
+	double fp = b->cfg.false_positive, qx, rt = 0, rc = 0, r = 0, d;
+	uint32_t h;
+
+	*ret = ensure_anc(b, slot, err);
+	if (*ret)
+		return 0;
+	qx = contains(b, slot, x) ? b->phat[x] : fp;
+	for (h = 0; h <= b->n; h++) {
+		double w = b->w[h], q;
+
+		if (h == x || w <= 0)
+			continue;
+		q = (h == b->n || contains(b, slot, h)) ? b->phat[h] : fp;
+		r += w;
+		rt += w * q;
+		rc += w * (1 - q);
+	}
+	if (r <= 0 || qx <= 0 || qx >= 1)
+		return 0;
+	d = log(r);
+	if (rt > 0)
+		d -= qx * log(rt / qx);
+	if (rc > 0)
+		d -= (1 - qx) * log(rc / (1 - qx));
+	return d > 0 ? d : 0;
+}
+
+static int confirm_next(struct cp_bayes *b, uint32_t x, struct cp_bayes_action *out,
+			struct cp_error *err)
+{
+	const struct cp_bayes_config *cf = &b->cfg;
+	const struct cp_graph *g = b->g;
+	double best_v = 0, best_g = 0;
+	int64_t pick = -1;
+	uint32_t i, k;
+	int ret;
+
+	for (i = 0; i < b->nslots; i++) {
+		const struct slot *s = &b->slots[i];
+		double cost = cf->run_cost, gain;
+		int cand = s->build > 0;
+
+		if (!s->build && (cf->max_builds == 0 || b->builds < cf->max_builds)) {
+			/* x and its parents are worth a build */
+			if (i == x)
+				cand = 1;
+			for (k = g->parent_off[x]; !cand && k < parent_end(b, x); k++)
+				cand = g->parents[k] == (int32_t)i;
+			cost += cf->build_cost;
+		} else if (s->build > 0 && cf->one_worktree && b->current != (int64_t)i) {
+			cost += cf->build_cost;
+		}
+		if (!cand)
+			continue;
+		gain = confirm_gain(b, i, x, err, &ret);
+		if (!s->build)
+			forget_anc(b, i);
+		if (ret)
+			return ret;
+		gain *= 1 - slot_silent(b, i);
+		if (gain / cost > best_v) {
+			best_v = gain / cost;
+			best_g = gain;
+			pick = i;
+		}
+	}
+	memset(out, 0, sizeof(*out));
+	if (pick < 0 || best_g < 1e-4)
+		return 0;
+	out->kind = b->slots[pick].build ? CP_BAYES_RUN : CP_BAYES_BUILD;
+	out->slot = (uint32_t)pick;
+	out->gain = best_g / M_LN2;
+	out->verify = 1;
+	return 0;
+}
+
+
 int cp_bayes_next(struct cp_bayes *b, struct cp_bayes_action *out, struct cp_error *err)
 {
 	const struct cp_bayes_config *cf = &b->cfg;
@@ -928,6 +1155,11 @@ int cp_bayes_next(struct cp_bayes *b, struct cp_bayes_action *out, struct cp_err
 		out->kind = CP_BAYES_DONE;
 		out->reason = CP_BAYES_BUDGET;
 		return 0;
+	}
+	if (best != CP_BAYES_OUTSIDE && bp >= CONFIRM_FROM) {
+		ret = confirm_next(b, (uint32_t)best, out, err);
+		if (ret || out->gain > 0)
+			return ret;
 	}
 	infotab_init(&one, b, 1);
 	infotab_init(&many, b, cf->max_runs_per_build);

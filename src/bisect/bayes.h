@@ -11,8 +11,10 @@
  * along first parents).  A run is a target crash, clean, or silent (another
  * crash, a boot failure, an infra problem: no evidence either way).  Where
  * the culprit is contained, a non-silent run shows the target with the
- * chance of reproducing p, unknown, with a Beta(prior_a, prior_b) prior and
- * integrated out exactly (beta-binomial); elsewhere with the small modelled
+ * chance of reproducing p, unknown, integrated out exactly (beta-binomial)
+ * under a two-component prior: a reliable reproducer (Beta(reliable_a,
+ * reliable_b), weight prior_reliable) or a flaky one (Beta(prior_a,
+ * prior_b)); elsewhere with the small modelled
  * false-positive rate.  The prior is uniform over candidates, with
  * prior_outside on "not in range".  Commits whose builds have equal
  * signatures are one binary: a hypothesis that would make them differ is
@@ -26,10 +28,15 @@
  * with only clean runs good, failed builds and silent-only commits skipped)
  * is taken whenever it is worth at least 0.9 of the best, so with a
  * deterministic test the engine builds the commits git bisect builds.
- * It stops when one hypothesis reaches the confidence target and the
- * culprit is verified (it showed the target itself; each parent is covered
- * by enough clean runs for the confidence target), or at the budget, or
- * when nothing left to do carries information.
+ * Once one hypothesis x holds half of the posterior, actions are valued
+ * instead by how much they are expected to shrink the mass of x's
+ * alternatives (Chernoff's rule): a clean run of x's parent weighs against
+ * every hypothesis below it at once, where entropy would also sort the
+ * alternatives among themselves.  It stops when one hypothesis reaches the
+ * confidence target and the culprit is verified (it showed the target
+ * itself; each parent is covered by enough clean runs for the confidence
+ * target at a frequentist lower bound of p, whatever the prior), or at the
+ * budget, or when nothing left to do carries information.
  *
  * Caller's steps: fill a struct cp_bayes_config (cp_bayes_config_init()),
  * cp_bayes_new(), report what is known already (the start commit's runs),
@@ -75,6 +82,15 @@ struct cp_bayes_config {
 	int one_worktree;
 	/* Commits for git's choice (cp_git_next); NULL: the engine's own only. */
 	const struct cp_commit_source *src;
+	/*
+	 * The prior of the chance of reproducing is a mixture: with weight
+	 * prior_reliable, Beta(reliable_a, reliable_b), a reproducer that
+	 * (nearly) always crashes; otherwise Beta(prior_a, prior_b), a flaky
+	 * one.  Defaults 0.3, (8, 0.5); prior_reliable < 0 turns the
+	 * reliable component off.
+	 */
+	double prior_reliable;
+	double reliable_a, reliable_b;
 };
 
 void cp_bayes_config_init(struct cp_bayes_config *cfg);

@@ -548,6 +548,17 @@ static int policy_culprit(struct tester *t, double confidence, struct cp_error *
 		cfg.prior_a = atof(getenv("CULPRIT_SIM_PRIOR_A"));
 	if (getenv("CULPRIT_SIM_PRIOR_B"))
 		cfg.prior_b = atof(getenv("CULPRIT_SIM_PRIOR_B"));
+	if (getenv("CULPRIT_SIM_RELIABLE")) {
+		/* weight[,a[,b]] of the reliable component */
+		const char *v = getenv("CULPRIT_SIM_RELIABLE");
+		char *end;
+
+		cfg.prior_reliable = strtod(v, &end);
+		if (*end == ',')
+			cfg.reliable_a = strtod(end + 1, &end);
+		if (*end == ',')
+			cfg.reliable_b = strtod(end + 1, &end);
+	}
 	cfg.build_cost = sc->build_s > 0 ? sc->build_s : 1e-3;
 	cfg.run_cost = sc->run_s > 0 ? sc->run_s : 1e-3;
 	cfg.max_builds = 300;

@@ -263,6 +263,34 @@ static void deterministic_merges_builds_what_git_tests(void **state)
 	free(h.c);
 }
 
+/*
+ * A reliable reproducer: after a few consistent results single runs count
+ * (the reliable component of the prior), so the engine spends few runs
+ * beyond one per build.
+ */
+static void deterministic_few_runs_per_build(void **state)
+{
+	struct mem_history h = linear(200);
+	unsigned runs = 0, builds = 0;
+	int culprit;
+
+	(void)state;
+	for (culprit = 5; culprit < 200; culprit += 19) {
+		struct tester t = { .h = &h, .culprit = culprit, .p = 1, .broken_lo = -1,
+				    .broken_hi = -1, .noop = -1 };
+		struct cp_bayes_summary sum;
+		struct cp_bayes_action last;
+
+		assert_int_equal(engine_bisect(&h, 199, 0, &t, &sum, &last), culprit);
+		runs += t.runs;
+		builds += (unsigned)t.nbuilds;
+	}
+	printf("deterministic: %u runs for %u builds\n", runs, builds);
+	/* runs cost a tenth of a build here (60 s, 600 s): some re-runs pay */
+	assert_true(runs <= 3 * builds);
+	free(h.c);
+}
+
 static void flaky_test_still_finds_the_culprit(void **state)
 {
 	struct mem_history h = merges(150);
@@ -445,6 +473,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(deterministic_linear_builds_what_git_tests),
 		cmocka_unit_test(deterministic_merges_builds_what_git_tests),
+		cmocka_unit_test(deterministic_few_runs_per_build),
 		cmocka_unit_test(flaky_test_still_finds_the_culprit),
 		cmocka_unit_test(broken_builds_next_to_the_culprit),
 		cmocka_unit_test(equal_signatures_flag_a_noop_culprit),
