@@ -8,6 +8,7 @@
 #include "output/output.h"
 #include "util/error.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <signal.h>
@@ -29,16 +30,28 @@ static void bisect_usage(FILE *out)
 	fprintf(out,
 		"usage: culprit bisect --repo DIR --bad REV [--good REV]... --build CMD --test CMD\n"
 		"                      [--runs N] [--jobs N] [--crash TITLE] [--fix] [--any-crash]\n"
-		"                      [--policy git|culprit] [--confidence P]\n"
+		"                      [--policy culprit|git] [--confidence P] [--artifact PATH]...\n"
 		"                      [--first-parent] [--out DIR] [--build-timeout S] [--run-timeout S]\n"
-		"                      [--compiler CC]\n"
+		"                      [--output-max BYTES] [--compiler CC]\n"
 		"       culprit bisect --job FILE [options overriding the file]\n"
 		"       culprit bisect --resume DIR\n"
 		"\n"
 		"Builds and tests commits in a worktree of its own until it finds the first\n"
 		"commit where the crash appears (or, with --fix, the first where it is gone).\n"
 		"Without --good, release tags vX.Y[.Z] are tested newest first until one is\n"
-		"clean.  Output directory (default ./culprit-out): log, result.json, journal.\n");
+		"clean.  Output directory (default ./culprit-out): log, result.json, journal.\n"
+		"\n"
+		"--policy culprit (the default): a Bayesian search; each run is evidence\n"
+		"  (the crash bisected, clean, or another crash), runs and builds are chosen\n"
+		"  by information per second, and it stops when one commit reaches the\n"
+		"  --confidence target (default 0.99) and is verified.  --runs is the runs\n"
+		"  on the start commit (and, with --fix, per piece of evidence).\n"
+		"--policy git: git bisect's choices, --runs runs on every commit.\n"
+		"--artifact PATH: a build output (path or glob relative to the worktree,\n"
+		"  repeatable) hashed into the build signature; commits with equal\n"
+		"  signatures share their evidence.\n"
+		"--output-max BYTES: a build or run log is cut to its head and tail at\n"
+		"  this size (default 64M; K, M, G suffixes; 0: no limit).\n");
 }
 
 static int set_str(char **dst, const char *v)
@@ -115,6 +128,8 @@ int cmd_bisect(int argc, char **argv)
 		{ "build-timeout", required_argument, NULL, 'x' },
 		{ "run-timeout", required_argument, NULL, 'y' },
 		{ "compiler", required_argument, NULL, 'C' },
+		{ "artifact", required_argument, NULL, 'a' },
+		{ "output-max", required_argument, NULL, 'm' },
 		{ "job", required_argument, NULL, 'J' },
 		{ "resume", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -171,6 +186,30 @@ int cmd_bisect(int argc, char **argv)
 			job.confidence = strtod(optarg, &end);
 			if (*end || !(job.confidence > 0 && job.confidence < 1))
 				ret = cp_error_set(&err, CP_ERR_USAGE, "--confidence must be between 0 and 1");
+			break;
+		}
+		case 'a':
+			ret = cp_job_push_string(&job.artifacts, &job.nartifacts, optarg, &err);
+			break;
+		case 'm': {
+			char *end;
+			unsigned long long x;
+
+			errno = 0;
+			x = strtoull(optarg, &end, 10);
+			if (end != optarg && *end && !end[1] && strchr("KkMmGg", *end)) {
+				unsigned shift = strchr("Kk", *end) ? 10 : strchr("Mm", *end) ? 20 : 30;
+
+				x = x > (1ull << 40) >> shift ? (1ull << 41) : x << shift;
+				end++;
+			}
+			if (end == optarg || *end || errno || optarg[0] == '-' || x > (1ull << 40)) {
+				ret = cp_error_set(&err, CP_ERR_USAGE,
+						   "bad size '%s' for --output-max (bytes, or with K, M, G)",
+						   optarg);
+				break;
+			}
+			job.output_max = x;
 			break;
 		}
 		case 'P': job.first_parent = 1; break;

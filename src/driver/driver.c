@@ -1,8 +1,10 @@
 #include "driver/driver.h"
+#include "driver/artifacts.h"
 #include "util/fs.h"
 
 #include "bisect/bayes.h"
 #include "bisect/gitstep.h"
+#include "output/progress.h"
 #include "report/report.h"
 #include "run/exec.h"
 #include "run/journal.h"
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 enum verdict { V_TARGET, V_CLEAN, V_SKIP };
 
@@ -31,7 +34,12 @@ struct tested {
 	double *run_s;
 	enum verdict verdict;
 	unsigned cap;		/* culprit policy: room in outcomes and run_s */
+	char sig[160];		/* build signature, "" when none */
+	int64_t same_as;	/* git policy: verdict taken from this tested index, or -1 */
 };
+
+/* Bytes of a run's output kept in memory, appended to a log cut at output_max. */
+#define RUN_TAIL_MAX (256 * 1024)
 
 struct driver {
 	struct cp_job *job;
@@ -53,6 +61,10 @@ struct driver {
 	const struct cp_graph *graph;
 	int64_t in_worktree;	/* tested index whose build the worktree holds, or -1 */
 	json_t *bayes_result;	/* the "bayes" object of result.json */
+	/* the status line on stderr when it is a terminal (output/progress.h) */
+	struct cp_progress *progress;
+	struct cp_progress_state pst;
+	char pst_label[64];	/* pst.label points here */
 };
 
 static struct cp_run_pool *volatile active_pool;
@@ -66,10 +78,30 @@ void cp_driver_interrupt(void)
 static void logf_(struct driver *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Redraws the status line for a new phase of commit hex (NULL: the same). */
+static void progress(struct driver *d, enum cp_progress_phase phase, const char *hex,
+		     unsigned done, unsigned total)
+{
+	if (!cp_progress_enabled(d->progress))
+		return;
+	d->pst.phase = phase;
+	if (hex)
+		snprintf(d->pst.commit, sizeof(d->pst.commit), "%s", hex);
+	d->pst.runs_done = done;
+	d->pst.runs_total = total;
+	d->pst.elapsed_s = d->pst.phase_s = d->pst.eta_s = 0;
+	cp_progress_update(d->progress, &d->pst);
+}
+
 static void logf_(struct driver *d, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* the log goes to stdout; the status line, on stderr, is erased and redrawn */
+	if (cp_progress_enabled(d->progress)) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -80,6 +112,8 @@ static void logf_(struct driver *d, const char *fmt, ...)
 		va_end(ap);
 		fflush(d->log);
 	}
+	if (cp_progress_enabled(d->progress) && d->pst.commit[0])
+		cp_progress_update(d->progress, &d->pst);
 }
 
 static void format_duration(double s, char *buf, size_t size)
@@ -195,38 +229,23 @@ static void env_for(struct driver *d, const char *hex, int run, char env[3][4200
 	snprintf(env[2], sizeof(env[2]), "CULPRIT_RUN=%d", run);
 }
 
-static int build(struct driver *d, const struct cp_oid *id, const char *hex,
-		 int *ok, double *secs)
+/*
+ * A log cut at output_max ends with the executor's "[culprit: output cut
+ * ...]" line; the tail it kept in memory goes after it, since crash reports
+ * and compiler errors come last.
+ */
+static void keep_tail(const char *path, const struct cp_run_result *res)
 {
-	char path[4200], env[3][4200];
-	const char *envp[] = { env[0], env[1], env[2], NULL };
-	struct cp_run_spec spec = { 0 };
-	struct cp_run_result res = { 0 };
-	char line[512];
-	int ret;
+	FILE *f;
 
-	ret = cp_worktree_checkout(d->wt, id, d->err);
-	if (ret)
-		return ret;
-	env_for(d, hex, -1, env);
-	snprintf(path, sizeof(path), "%s/commits/%s/build.log", d->job->out, hex);
-	spec.shell = d->job->build_cmd;
-	spec.cwd = cp_worktree_path(d->wt);
-	spec.env = envp;
-	spec.stdout_path = path;
-	spec.stderr_path = path;
-	spec.timeout_ms = d->job->build_timeout * 1000;
-	ret = cp_run_start(d->pool, &spec, NULL, d->err);
-	if (!ret)
-		ret = wait_one(d, &res);
-	if (ret)
-		return ret;
-	cp_run_classify(CP_STEP_BUILD, &res.status, NULL, line, sizeof(line));
-	*ok = res.status.exit_code == 0 && !res.status.timed_out && !res.status.failure[0];
-	*secs = (double)res.duration_ns / 1e9;
-	cp_run_result_dispose(&res);
-	return append(d, json_pack("{s:s, s:s, s:b, s:f, s:s}", "type", "build", "commit", hex,
-				   "ok", *ok, "duration_s", *secs, "outcome", line));
+	if (!res->output_cut || !res->tail_len)
+		return;
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	fprintf(f, "\n[culprit: the last %zu bytes of the output follow]\n", res->tail_len);
+	fwrite(res->tail, 1, res->tail_len, f);
+	fclose(f);
 }
 
 /*
@@ -249,14 +268,98 @@ static int read_artifact(const char *path, char *buf, size_t size)
 	return ok;
 }
 
-/* A build that left a signature (kernel builds do): log it like syzbot. */
-static void log_signature(struct driver *d, const char *dir)
+/*
+ * The signature of the build just made, in sig ("" when none), written to
+ * commits/<hex>/signature and logged: a hash of the job's declared
+ * artifacts, or what the builder left there itself (the kernel flow's
+ * `culprit kernel-build` writes syzkaller's vmlinux signature).
+ */
+static int build_signature(struct driver *d, const char *hex, char *sig, size_t size)
 {
-	char path[4300], sig[160];
+	char path[4300];
+	size_t nfiles = 0;
+	int ret;
 
-	snprintf(path, sizeof(path), "%s/signature", dir);
-	if (read_artifact(path, sig, sizeof(sig)))
-		logf_(d, "kernel signature: %s\n", sig);
+	sig[0] = '\0';
+	snprintf(path, sizeof(path), "%s/commits/%s/signature", d->job->out, hex);
+	if (!d->job->nartifacts) {
+		if (read_artifact(path, sig, size))
+			logf_(d, "kernel signature: %s\n", sig);
+		return 0;
+	}
+	{
+		char hexsig[CP_ARTIFACTS_SIG_HEXSZ], missing[256];
+		FILE *f;
+
+		ret = cp_artifacts_signature(cp_worktree_path(d->wt), d->job->artifacts,
+					     d->job->nartifacts, hexsig, &nfiles, missing,
+					     sizeof(missing), d->err);
+		if (ret)
+			return ret;
+		if (!hexsig[0]) {
+			logf_(d, "build signature: none (no artifact matches '%s')\n", missing);
+			return 0;
+		}
+		f = fopen(path, "w");
+		if (!f || fprintf(f, "%s\n", hexsig) < 0 || fclose(f)) {
+			if (f)
+				fclose(f);
+			return cp_error_set(d->err, CP_ERR_IO, "cannot write %s: %s", path,
+					    strerror(errno));
+		}
+		snprintf(sig, size, "%s", hexsig);
+		logf_(d, "build signature: %s\n", sig);
+	}
+	return 0;
+}
+
+/* Builds commit id in the worktree: *ok, *secs and its signature (sig, "" when none). */
+static int build(struct driver *d, const struct cp_oid *id, const char *hex,
+		 int *ok, double *secs, char *sig, size_t sigsize)
+{
+	char path[4200], env[3][4200];
+	const char *envp[] = { env[0], env[1], env[2], NULL };
+	struct cp_run_spec spec = { 0 };
+	struct cp_run_result res = { 0 };
+	char line[512];
+	int ret;
+
+	sig[0] = '\0';
+	ret = cp_worktree_checkout(d->wt, id, d->err);
+	if (ret)
+		return ret;
+	/* a signature left by an earlier build must not outlive a failed one */
+	snprintf(path, sizeof(path), "%s/commits/%s/signature", d->job->out, hex);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return cp_error_set(d->err, CP_ERR_IO, "cannot remove %s: %s", path, strerror(errno));
+	env_for(d, hex, -1, env);
+	snprintf(path, sizeof(path), "%s/commits/%s/build.log", d->job->out, hex);
+	spec.shell = d->job->build_cmd;
+	spec.cwd = cp_worktree_path(d->wt);
+	spec.env = envp;
+	spec.stdout_path = path;
+	spec.stderr_path = path;
+	spec.timeout_ms = d->job->build_timeout * 1000;
+	spec.file_max = d->job->output_max;
+	progress(d, CP_PROGRESS_BUILD, hex, 0, 0);
+	ret = cp_run_start(d->pool, &spec, NULL, d->err);
+	if (!ret)
+		ret = wait_one(d, &res);
+	if (ret)
+		return ret;
+	keep_tail(path, &res);
+	cp_run_classify(CP_STEP_BUILD, &res.status, NULL, line, sizeof(line));
+	*ok = res.status.exit_code == 0 && !res.status.timed_out && !res.status.failure[0];
+	*secs = (double)res.duration_ns / 1e9;
+	cp_run_result_dispose(&res);
+	if (*ok) {
+		ret = build_signature(d, hex, sig, sigsize);
+		if (ret)
+			return ret;
+	}
+	return append(d, json_pack("{s:s, s:s, s:b, s:f, s:s, s:s}", "type", "build", "commit", hex,
+				   "ok", *ok, "duration_s", *secs, "outcome", line,
+				   "signature", sig));
 }
 
 /* Runs the reproducer; fills outcome text and duration of run index. */
@@ -269,6 +372,7 @@ static int finish_run(struct driver *d, const char *hex, struct cp_run_result *r
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/commits/%s/run-%d.log", d->job->out, hex, index);
+	keep_tail(path, res);
 	ret = crash_title_of(path, &title, d->err);
 	if (ret)
 		return ret;
@@ -306,12 +410,96 @@ static int is_target(struct driver *d, const char *outcome)
 	return d->job->any_crash || !d->target || cp_report_same_title(outcome + 9, d->target);
 }
 
+static const char *verdict_name(enum verdict v)
+{
+	return v == V_TARGET ? "crashed" : v == V_CLEAN ? "clean" : "skip";
+}
+
+/* The tested index, other than t, built with t's signature, or -1. */
+static int64_t same_signature(const struct driver *d, const struct tested *t)
+{
+	size_t i;
+
+	if (!t->sig[0])
+		return -1;
+	for (i = 0; i < d->ntested; i++)
+		if (&d->tested[i] != t && d->tested[i].built && !strcmp(d->tested[i].sig, t->sig))
+			return (int64_t)i;
+	return -1;
+}
+
+/*
+ * Runs the reproducer for the runs base .. base + n - 1 of t that have no
+ * outcome yet (not journaled), up to jobs at once, in the worktree (which
+ * holds t's build).
+ */
+static int run_missing(struct driver *d, struct tested *t, const char *hex,
+		       unsigned base, unsigned n)
+{
+	int *id_of = calloc(n ? n : 1, sizeof(int));
+	unsigned next = base, end = base + n, k;
+	int ret = 0;
+
+	if (!id_of)
+		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
+	for (k = 0; k < n; k++)
+		id_of[k] = -1;
+	progress(d, CP_PROGRESS_RUN, hex, 0, n);
+	for (;;) {
+		while (!ret && cp_run_running(d->pool) < d->job->jobs) {
+			char path[4200], env[3][4200];
+			const char *envp[] = { env[0], env[1], env[2], NULL };
+			struct cp_run_spec spec = { 0 };
+
+			while (next < end && t->outcomes[next])
+				next++;
+			if (next >= end)
+				break;
+			env_for(d, hex, (int)next, env);
+			if (snprintf(path, sizeof(path), "%s/commits/%s/run-%u.log", d->job->out, hex,
+				     next) >= (int)sizeof(path)) {
+				ret = cp_error_set(d->err, CP_ERR_IO, "path too long: %s", d->job->out);
+				break;
+			}
+			spec.shell = d->job->test_cmd;
+			spec.cwd = cp_worktree_path(d->wt);
+			spec.env = envp;
+			spec.stdout_path = path;
+			spec.stderr_path = path;
+			spec.timeout_ms = d->job->run_timeout * 1000;
+			spec.file_max = d->job->output_max;
+			spec.tail_max = RUN_TAIL_MAX;
+			ret = cp_run_start(d->pool, &spec, &id_of[next - base], d->err);
+			next++;
+		}
+		if (ret || !cp_run_running(d->pool))
+			break;
+		{
+			struct cp_run_result res = { 0 };
+
+			ret = wait_one(d, &res);
+			if (ret)
+				break;
+			for (k = 0; k < n; k++)
+				if (!t->outcomes[base + k] && id_of[k] == res.id) {
+					ret = finish_run(d, hex, &res, (int)(base + k),
+							 &t->outcomes[base + k], &t->run_s[base + k]);
+					break;
+				}
+			cp_run_result_dispose(&res);
+			progress(d, CP_PROGRESS_RUN, NULL, d->pst.runs_done + 1, n);
+		}
+	}
+	free(id_of);
+	return ret;
+}
+
 static int test_commit(struct driver *d, const struct cp_oid *id, const char *label,
 		       enum verdict *verdict)
 {
 	struct tested *t, *p;
 	char hex[CP_OID_HEXSZ + 1], dir[4200];
-	unsigned i, ntarget = 0, nclean = 0, started = 0, done = 0;
+	unsigned i, ntarget = 0, nclean = 0, done = 0;
 	json_t *rec;
 	int ret = 0, ok = 1;
 
@@ -322,6 +510,7 @@ static int test_commit(struct driver *d, const struct cp_oid *id, const char *la
 	t = &d->tested[d->ntested++];
 	memset(t, 0, sizeof(*t));
 	t->id = *id;
+	t->same_as = -1;
 	snprintf(t->label, sizeof(t->label), "%s", label ? label : "");
 	t->nruns = d->job->runs;
 	t->outcomes = calloc(t->nruns, sizeof(*t->outcomes));
@@ -330,6 +519,10 @@ static int test_commit(struct driver *d, const struct cp_oid *id, const char *la
 		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
 
 	cp_oid_to_hex(id, hex);
+	d->pst.step++;
+	snprintf(d->pst_label, sizeof(d->pst_label), "%s", label ? label : "");
+	d->pst.label = label ? d->pst_label : NULL;
+	progress(d, CP_PROGRESS_CHECKOUT, hex, 0, 0);
 	if (label)
 		logf_(d, "testing %s\n", label);
 	logf_(d, "testing commit %s with %s\n", hex, d->compiler_line);
@@ -352,93 +545,48 @@ static int test_commit(struct driver *d, const struct cp_oid *id, const char *la
 	if (rec) {
 		ok = json_is_true(json_object_get(rec, "ok"));
 		t->build_s = json_real_value(json_object_get(rec, "duration_s"));
+		snprintf(t->sig, sizeof(t->sig), "%s",
+			 json_string_value(json_object_get(rec, "signature")) ?: "");
 	}
 	/*
 	 * Runs still to do need this commit built in the worktree, which after
-	 * a restart may hold anything: build again unless the build failed.
+	 * a restart may hold anything: build again unless the build failed, or
+	 * its journaled signature makes the runs unnecessary (below).
 	 */
-	if (ok && done < t->nruns) {
-		ret = build(d, id, hex, &ok, &t->build_s);
+	if (ok && done < t->nruns && !(rec && !done && same_signature(d, t) >= 0)) {
+		ret = build(d, id, hex, &ok, &t->build_s, t->sig, sizeof(t->sig));
 		if (ret)
 			return ret;
+		d->in_worktree = ok ? (int64_t)(t - d->tested) : -1;
 	}
 	d->build_s += t->build_s;
 	t->built = ok;
-	if (ok)
-		log_signature(d, dir);
 	if (!ok) {
 		logf_(d, "build failed (see %s/build.log)\n", dir);
 		t->verdict = V_SKIP;
 		*verdict = V_SKIP;
 		return 0;
 	}
+	/*
+	 * The same binary as a commit tested already: its runs would say the
+	 * same, so its verdict is taken (git policy; the culprit policy shares
+	 * the evidence in the engine instead).
+	 */
+	if (!done && (t->same_as = same_signature(d, t)) >= 0) {
+		const struct tested *o = &d->tested[t->same_as];
+		char ohex[CP_OID_HEXSZ + 1];
 
-	/* the runs not journaled yet, up to jobs at once */
-	{
-		int *index_of_id = calloc(t->nruns, sizeof(int));
-		int next = 0;
-
-		if (!index_of_id)
-			return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
-		while (!ret && (done < t->nruns)) {
-			while (!ret && cp_run_running(d->pool) < d->job->jobs &&
-			       started < t->nruns) {
-				char path[4200], env[3][4200];
-				const char *envp[] = { env[0], env[1], env[2], NULL };
-				struct cp_run_spec spec = { 0 };
-				int id_run;
-
-				while (next < (int)t->nruns && t->outcomes[next])
-					next++;
-				if (next >= (int)t->nruns) {
-					started = t->nruns;
-					break;
-				}
-				env_for(d, hex, next, env);
-				if (snprintf(path, sizeof(path), "%s/run-%d.log", dir, next) >=
-				    (int)sizeof(path)) {
-					ret = cp_error_set(d->err, CP_ERR_IO, "path too long: %s", dir);
-					break;
-				}
-				spec.shell = d->job->test_cmd;
-				spec.cwd = cp_worktree_path(d->wt);
-				spec.env = envp;
-				spec.stdout_path = path;
-				spec.stderr_path = path;
-				spec.timeout_ms = d->job->run_timeout * 1000;
-				ret = cp_run_start(d->pool, &spec, &id_run, d->err);
-				if (ret)
-					break;
-				index_of_id[next] = id_run;
-				next++;
-				started++;
-			}
-			if (ret || !cp_run_running(d->pool))
-				break;
-			{
-				struct cp_run_result res = { 0 };
-				unsigned k;
-				int idx = -1;
-
-				ret = wait_one(d, &res);
-				if (ret)
-					break;
-				for (k = 0; k < t->nruns; k++)
-					if (!t->outcomes[k] && index_of_id[k] == res.id) {
-						idx = (int)k;
-						break;
-					}
-				if (idx >= 0)
-					ret = finish_run(d, hex, &res, idx, &t->outcomes[idx],
-							 &t->run_s[idx]);
-				cp_run_result_dispose(&res);
-				done++;
-			}
-		}
-		free(index_of_id);
-		if (ret)
-			return ret;
+		cp_oid_to_hex(&o->id, ohex);
+		logf_(d, "same signature as %s: %s\n", ohex, verdict_name(o->verdict));
+		t->nruns = 0;
+		t->verdict = o->verdict;
+		*verdict = t->verdict;
+		return 0;
 	}
+
+	ret = run_missing(d, t, hex, 0, t->nruns);
+	if (ret)
+		return ret;
 
 	/* the crash to look for: the most frequent one on the start commit */
 	if (!d->target && !d->job->any_crash) {
@@ -516,11 +664,6 @@ static json_t *evidence_json(struct driver *d, const struct tested *t)
 	return obj ? obj : json_null();
 }
 
-static const char *verdict_name(enum verdict v)
-{
-	return v == V_TARGET ? "crashed" : v == V_CLEAN ? "clean" : "skip";
-}
-
 static int write_result(struct driver *d, const char *status, const struct cp_oid *culprit,
 			const struct cp_oid *cands, size_t ncands)
 {
@@ -537,7 +680,7 @@ static int write_result(struct driver *d, const char *status, const struct cp_oi
 	}
 	for (i = 0; i < d->ntested; i++) {
 		struct tested *t = &d->tested[i];
-		json_t *runs = json_array();
+		json_t *runs = json_array(), *entry;
 
 		for (k = 0; k < t->nruns && runs; k++)
 			if (t->outcomes[k])
@@ -545,11 +688,18 @@ static int write_result(struct driver *d, const char *status, const struct cp_oi
 					"index", (int)k, "outcome", t->outcomes[k],
 					"duration_s", t->run_s[k]));
 		cp_oid_to_hex(&t->id, hex);
-		json_array_append_new(tested, json_pack("{s:s, s:s, s:{s:b, s:f}, s:o, s:s, s:o}",
+		entry = json_pack("{s:s, s:s, s:{s:b, s:f, s:s?}, s:o, s:s, s:o}",
 			"commit", hex, "label", t->label,
 			"build", "ok", t->built, "duration_s", t->build_s,
+			"signature", t->sig[0] ? t->sig : NULL,
 			"runs", runs ? runs : json_null(), "verdict", verdict_name(t->verdict),
-			"evidence", evidence_json(d, t)));
+			"evidence", evidence_json(d, t));
+		if (entry && t->same_as >= 0) {
+			cp_oid_to_hex(&d->tested[t->same_as].id, hex);
+			json_object_set_new(entry, "same_signature_as", json_string(hex));
+		}
+		if (entry)
+			json_array_append_new(tested, entry);
 	}
 	for (i = 0; i < ncands; i++) {
 		cp_oid_to_hex(&cands[i], hex);
@@ -708,6 +858,8 @@ static int bisect_loop(struct driver *d, const struct cp_oid *start,
 			ret = cp_error_set(d->err, CP_ERR_RANGE, "nothing to bisect: bad is also good");
 			goto out;
 		}
+		d->pst.steps_left = step.action == CP_GIT_TEST_MERGE_BASE ? -1 : step.steps;
+		d->pst.revs_left = step.action == CP_GIT_TEST_MERGE_BASE ? -1 : step.left;
 		if (step.action == CP_GIT_TEST_MERGE_BASE)
 			logf_(d, "Bisecting: a merge base must be tested\n");
 		else
@@ -754,6 +906,31 @@ static enum cp_bayes_outcome evidence_of(struct driver *d, const char *outcome)
 	return !strcmp(outcome, "OK") ? CP_BAYES_CLEAN : CP_BAYES_SILENT;
 }
 
+/*
+ * A fix bisection asks the engine which commit made the crash go away, so
+ * the roles swap: the engine's "target" is a clean batch (the fix is in),
+ * its "clean" a batch that showed the crash (the fix is not in yet).  The
+ * engine takes its target as near-certain evidence, which one clean run of
+ * a flaky reproducer is not, so a whole batch of `runs` runs is one piece
+ * of evidence, judged as the git policy judges a commit: the crash in any
+ * run, or every run clean, or else nothing (other crashes, infra).
+ */
+static enum cp_bayes_outcome fix_evidence(struct driver *d, const struct tested *t,
+					  unsigned base, unsigned n)
+{
+	unsigned k, target = 0, clean = 0;
+
+	for (k = base; k < base + n; k++) {
+		if (!t->outcomes[k])
+			continue;
+		target += is_target(d, t->outcomes[k]);
+		clean += !strcmp(t->outcomes[k], "OK");
+	}
+	if (target)
+		return CP_BAYES_CLEAN;
+	return n && clean == n ? CP_BAYES_TARGET : CP_BAYES_SILENT;
+}
+
 /* The tested entry of id, added when new (culprit policy: runs grow). */
 static int tested_of(struct driver *d, const struct cp_oid *id, struct tested **out)
 {
@@ -773,137 +950,270 @@ static int tested_of(struct driver *d, const struct cp_oid *id, struct tested **
 	memset(*out, 0, sizeof(**out));
 	(*out)->id = *id;
 	(*out)->verdict = V_SKIP;
+	(*out)->same_as = -1;
 	return 0;
 }
 
-static int b_build(void *ctx, uint32_t slot, const struct cp_oid *id, int *ok,
-		   char **signature, double *seconds, struct cp_error *err)
+/* Room for need runs in t's outcomes and run_s. */
+static int grow_runs(struct driver *d, struct tested *t, unsigned need)
 {
-	struct driver *d = ctx;
+	unsigned cap = t->cap ? t->cap : 16;
+	char **o;
+	double *s;
+
+	if (need <= t->cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	o = realloc(t->outcomes, cap * sizeof(*o));
+	if (!o)
+		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
+	t->outcomes = o;
+	memset(o + t->cap, 0, (cap - t->cap) * sizeof(*o));
+	s = realloc(t->run_s, cap * sizeof(*s));
+	if (!s)
+		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
+	t->run_s = s;
+	memset(s + t->cap, 0, (cap - t->cap) * sizeof(*s));
+	t->cap = cap;
+	return 0;
+}
+
+/*
+ * Builds commit id for the engine.  A build the journal has is not made
+ * again: its outcome, time and signature are the journal's (so a resumed
+ * bisection feeds the engine what the first one did), and a run that needs
+ * it in the worktree rebuilds it then.
+ */
+static int b_build(struct driver *d, const struct cp_oid *id, int *ok, struct tested **out,
+		   double *seconds)
+{
 	struct tested *t;
 	char hex[CP_OID_HEXSZ + 1], dir[4200];
 	json_t *rec;
 	int ret;
 
-	(void)slot;
-	(void)err;
-	*signature = NULL;
 	ret = tested_of(d, id, &t);
 	if (ret)
 		return ret;
+	*out = t;
 	cp_oid_to_hex(id, hex);
+	d->pst.step++;
+	d->pst.label = NULL;
+	progress(d, CP_PROGRESS_CHECKOUT, hex, 0, 0);
 	logf_(d, "testing commit %s with %s\n", hex, d->compiler_line);
 	snprintf(dir, sizeof(dir), "%s/commits/%s", d->job->out, hex);
 	ret = cp_mkdir_p(dir, d->err);
 	if (ret)
 		return ret;
 	rec = find_record(d, "build", hex, -1);
-	if (rec && !json_is_true(json_object_get(rec, "ok"))) {
-		*ok = 0;	/* journaled failure: not built again */
+	if (rec) {
+		*ok = json_is_true(json_object_get(rec, "ok"));
 		t->build_s = json_real_value(json_object_get(rec, "duration_s"));
+		snprintf(t->sig, sizeof(t->sig), "%s",
+			 json_string_value(json_object_get(rec, "signature")) ?: "");
+		d->in_worktree = -1;
 	} else {
-		ret = build(d, id, hex, ok, &t->build_s);
+		ret = build(d, id, hex, ok, &t->build_s, t->sig, sizeof(t->sig));
 		if (ret)
 			return ret;
+		d->in_worktree = *ok ? (int64_t)(t - d->tested) : -1;
 	}
 	*seconds = t->build_s;
 	d->build_s += t->build_s;
 	t->built = *ok;
-	d->in_worktree = *ok ? (int64_t)(t - d->tested) : -1;
-	if (*ok)
-		log_signature(d, dir);
-	else
+	if (!*ok)
 		logf_(d, "build failed (see %s/build.log)\n", dir);
 	return 0;
 }
 
-static int b_run(void *ctx, uint32_t slot, const struct cp_oid *id,
-		 enum cp_bayes_outcome *outcome, double *seconds, struct cp_error *err)
+/*
+ * Runs base .. base + n - 1 of t (the journal's, or new ones, jobs at
+ * once), rebuilding t first when the worktree holds another build.
+ */
+static int b_runs(struct driver *d, struct tested *t, unsigned n)
 {
-	struct driver *d = ctx;
-	struct tested *t;
-	char hex[CP_OID_HEXSZ + 1], path[4200], env[3][4200];
-	const char *envp[] = { env[0], env[1], env[2], NULL };
-	struct cp_run_spec spec = { 0 };
-	struct cp_run_result res = { 0 };
-	json_t *rec;
-	int ret, index;
+	char hex[CP_OID_HEXSZ + 1];
+	unsigned base = t->nruns, k, missing = 0;
+	int ret;
 
-	(void)slot;
-	(void)err;
-	ret = tested_of(d, id, &t);
+	ret = grow_runs(d, t, base + n);
 	if (ret)
 		return ret;
-	if (t->nruns == t->cap) {
-		unsigned cap = t->cap ? 2 * t->cap : 16;
-		char **o = realloc(t->outcomes, cap * sizeof(*o));
+	cp_oid_to_hex(&t->id, hex);
+	for (k = base; k < base + n; k++) {
+		json_t *rec = find_record(d, "run", hex, (int)k);
 
-		if (o)
-			t->outcomes = o;
-		double *s = o ? realloc(t->run_s, cap * sizeof(*s)) : NULL;
-
-		if (!o || !s)
-			return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
-		t->run_s = s;
-		t->cap = cap;
-	}
-	index = (int)t->nruns;
-	t->outcomes[index] = NULL;
-	cp_oid_to_hex(id, hex);
-	rec = find_record(d, "run", hex, index);
-	if (rec) {	/* resumed: the journal has it */
-		t->outcomes[index] = strdup(json_string_value(json_object_get(rec, "outcome")) ?: "");
-		t->run_s[index] = json_real_value(json_object_get(rec, "duration_s"));
-		if (!t->outcomes[index])
-			return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
-	} else {
-		if (d->in_worktree != (int64_t)(t - d->tested)) {
-			int ok = 0;
-			double secs = 0;
-
-			/* the worktree holds another build: build this one again */
-			logf_(d, "rebuilding commit %s\n", hex);
-			ret = build(d, id, hex, &ok, &secs);
-			if (ret)
-				return ret;
-			d->build_s += secs;
-			if (!ok)
-				return cp_error_set(d->err, CP_ERR_CHILD,
-						    "commit %s built before but not now", hex);
-			d->in_worktree = (int64_t)(t - d->tested);
+		if (!rec) {
+			missing++;
+			continue;
 		}
-		env_for(d, hex, index, env);
-		snprintf(path, sizeof(path), "%s/commits/%s/run-%d.log", d->job->out, hex, index);
-		spec.shell = d->job->test_cmd;
-		spec.cwd = cp_worktree_path(d->wt);
-		spec.env = envp;
-		spec.stdout_path = path;
-		spec.stderr_path = path;
-		spec.timeout_ms = d->job->run_timeout * 1000;
-		ret = cp_run_start(d->pool, &spec, NULL, d->err);
-		if (!ret)
-			ret = wait_one(d, &res);
-		if (!ret)
-			ret = finish_run(d, hex, &res, index, &t->outcomes[index], &t->run_s[index]);
-		cp_run_result_dispose(&res);
+		t->outcomes[k] = strdup(json_string_value(json_object_get(rec, "outcome")) ?: "");
+		t->run_s[k] = json_real_value(json_object_get(rec, "duration_s"));
+		if (!t->outcomes[k]) {
+			ret = cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
+			goto fail;
+		}
+	}
+	if (missing && d->in_worktree != (int64_t)(t - d->tested)) {
+		char sig[sizeof(t->sig)];
+		double secs = 0;
+		int ok = 0;
+
+		/* the worktree holds another build: build this one again */
+		logf_(d, "rebuilding commit %s\n", hex);
+		ret = build(d, &t->id, hex, &ok, &secs, sig, sizeof(sig));
+		if (ret)
+			goto fail;
+		d->build_s += secs;
+		if (!ok) {
+			ret = cp_error_set(d->err, CP_ERR_CHILD,
+					   "commit %s built before but not now", hex);
+			goto fail;
+		}
+		d->in_worktree = (int64_t)(t - d->tested);
+	}
+	if (missing) {
+		ret = run_missing(d, t, hex, base, n);
+		if (ret)
+			goto fail;
+	}
+	t->nruns = base + n;
+	for (k = base; k < base + n; k++) {
+		enum cp_bayes_outcome o = evidence_of(d, t->outcomes[k]);
+
+		d->test_s += t->run_s[k];
+		if (o == CP_BAYES_TARGET)
+			t->verdict = V_TARGET;
+		else if (o == CP_BAYES_CLEAN && t->verdict != V_TARGET)
+			t->verdict = V_CLEAN;
+		logf_(d, "run #%u: %s\n", k, t->outcomes[k]);
+	}
+	return 0;
+fail:
+	/* an unfinished batch is not counted: its outcomes are the journal's now */
+	for (k = base; k < base + n; k++) {
+		free(t->outcomes[k]);
+		t->outcomes[k] = NULL;
+	}
+	return ret;
+}
+
+/*
+ * Mean build time and wall time per run of everything tested so far, for
+ * the engine's choice.  Runs go jobs at once; in a fix bisection the
+ * engine's run is a batch of `runs` runs.
+ */
+static void measured_costs(const struct driver *d, double *build_s, double *run_s)
+{
+	double bs = 0, rs = 0;
+	unsigned nb = 0, nr = 0, jobs = d->job->jobs ? d->job->jobs : 1;
+	size_t i, k;
+
+	for (i = 0; i < d->ntested; i++) {
+		if (d->tested[i].build_s > 0) {
+			nb++;
+			bs += d->tested[i].build_s;
+		}
+		for (k = 0; k < d->tested[i].nruns; k++) {
+			nr++;
+			rs += d->tested[i].run_s[k];
+		}
+	}
+	*build_s = nb ? bs / nb : 0;
+	*run_s = nr ? rs / nr : 0;
+	if (d->job->fix)
+		*run_s *= (d->job->runs + jobs - 1) / jobs;
+	else
+		*run_s /= jobs;
+}
+
+/* Runs on one commit with neither the target nor clean before it is skipped. */
+#define SILENT_LIMIT 8
+
+static int untestable(struct driver *d, const struct tested *t)
+{
+	unsigned k;
+
+	if (t->nruns < SILENT_LIMIT || (d->job->fix && t->nruns < SILENT_LIMIT * d->job->runs))
+		return 0;
+	for (k = 0; k < t->nruns; k++)
+		if (evidence_of(d, t->outcomes[k]) != CP_BAYES_SILENT)
+			return 0;
+	return 1;
+}
+
+/*
+ * The engine's loop (cp_bayes_drive()'s, done here because one run request
+ * becomes a batch: `jobs` runs at once cost the wall time of one, and a fix
+ * bisection's evidence is a batch of `runs` runs).
+ */
+static int bayes_drive(struct driver *d, struct cp_bayes_action *last)
+{
+	double bc, rc;
+	int ret;
+
+	for (;;) {
+		struct cp_bayes_action act;
+		struct tested *t = NULL;
+		const struct cp_oid *id;
+
+		ret = cp_bayes_next(d->bayes, &act, d->err);
 		if (ret)
 			return ret;
+		if (act.kind == CP_BAYES_DONE) {
+			*last = act;
+			return 0;
+		}
+		id = cp_bayes_slot_oid(d->bayes, act.slot);
+		if (act.kind == CP_BAYES_BUILD) {
+			double secs = 0;
+			int ok = 0;
+
+			ret = b_build(d, id, &ok, &t, &secs);
+			if (!ret)
+				ret = cp_bayes_add_build(d->bayes, act.slot, ok, t->sig, d->err);
+		} else {
+			unsigned base, n = d->job->fix ? d->job->runs : d->job->jobs, k;
+
+			ret = tested_of(d, id, &t);
+			base = t ? t->nruns : 0;
+			if (!ret)
+				ret = b_runs(d, t, n);
+			if (!ret && d->job->fix)
+				ret = cp_bayes_add_run(d->bayes, act.slot, fix_evidence(d, t, base, n),
+						       1, d->err);
+			for (k = base; k < base + n && !ret && !d->job->fix; k++)
+				ret = cp_bayes_add_run(d->bayes, act.slot,
+						       evidence_of(d, t->outcomes[k]), 1, d->err);
+			/*
+			 * The worktree now holds this build (cp_bayes_drive()
+			 * records that too): a repeated report says so.  A
+			 * commit whose runs never say target or clean (a test
+			 * that hangs or cannot run there) would be asked for
+			 * runs until the budget: it is reported as untestable,
+			 * as git skips it.
+			 */
+			if (!ret && untestable(d, t)) {
+				logf_(d, "%u runs and no evidence: the commit cannot be tested, skipped\n",
+				      t->nruns);
+				t->verdict = V_SKIP;
+				ret = cp_bayes_add_build(d->bayes, act.slot, 0, NULL, d->err);
+			} else if (!ret) {
+				ret = cp_bayes_add_build(d->bayes, act.slot, 1, t->sig, d->err);
+			}
+		}
+		if (ret)
+			return ret;
+		measured_costs(d, &bc, &rc);
+		cp_bayes_set_costs(d->bayes, bc, rc);
 	}
-	t->nruns++;
-	d->test_s += t->run_s[index];
-	*seconds = t->run_s[index];
-	*outcome = evidence_of(d, t->outcomes[index]);
-	if (*outcome == CP_BAYES_TARGET)
-		t->verdict = V_TARGET;
-	else if (*outcome == CP_BAYES_CLEAN && t->verdict != V_TARGET)
-		t->verdict = V_CLEAN;
-	logf_(d, "run #%d: %s\n", index, t->outcomes[index]);
-	return 0;
 }
 
 static int bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 			const struct cp_bayes_action *last)
 {
+	const char *what = d->job->fix ? "fix" : "culprit";
 	char hex[CP_OID_HEXSZ + 1];
 	json_t *parents = json_array(), *obj;
 	unsigned i;
@@ -912,9 +1222,9 @@ static int bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
 	if (s->best >= 0) {
 		cp_oid_to_hex(cp_bayes_slot_oid(d->bayes, (uint32_t)s->best), hex);
-		logf_(d, "culprit: %s (posterior %.4f)\n", hex, s->best_p);
+		logf_(d, "%s: %s (posterior %.4f)\n", what, hex, s->best_p);
 	} else {
-		logf_(d, "culprit: not in range (posterior %.4f)\n", s->best_p);
+		logf_(d, "%s: not in range (posterior %.4f)\n", what, s->best_p);
 	}
 	if (s->runner_up >= 0) {
 		cp_oid_to_hex(cp_bayes_slot_oid(d->bayes, (uint32_t)s->runner_up), hex);
@@ -923,21 +1233,29 @@ static int bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 	logf_(d, "not in range: %.4f\n", s->outside_p);
 	logf_(d, "reproduction chance estimate: %.2f\n", s->repro);
 	if (s->best >= 0) {
-		logf_(d, "verified: %s; the culprit showed the crash in %u of %u runs\n",
-		      s->verified ? "yes" : "no", s->culprit_target_runs,
-		      s->culprit_target_runs + s->culprit_clean_runs);
+		if (d->job->fix)
+			logf_(d, "verified: %s; the fix was clean in %u of %u batches of %u runs\n",
+			      s->verified ? "yes" : "no", s->culprit_target_runs,
+			      s->culprit_target_runs + s->culprit_clean_runs, d->job->runs);
+		else
+			logf_(d, "verified: %s; the culprit showed the crash in %u of %u runs\n",
+			      s->verified ? "yes" : "no", s->culprit_target_runs,
+			      s->culprit_target_runs + s->culprit_clean_runs);
 		for (i = 0; i < s->nparents; i++) {
 			const struct cp_bayes_parent *p = &s->parents[i];
+			const char *unit = d->job->fix ? "batches with the crash" : "clean runs";
 			json_t *po;
 
 			if (p->slot >= 0) {
 				cp_oid_to_hex(cp_bayes_slot_oid(d->bayes, (uint32_t)p->slot), hex);
-				logf_(d, "parent %s: %u clean runs (needed %u)%s\n", hex, p->clean_runs,
-				      s->needed_clean, p->target_runs ? ", crashed too" : "");
+				logf_(d, "parent %s: %u %s (needed %u)%s\n", hex, p->clean_runs, unit,
+				      s->needed_clean, p->target_runs ?
+				      (d->job->fix ? ", clean too" : ", crashed too") : "");
 			} else {
 				snprintf(hex, sizeof(hex), "outside the range");
-				logf_(d, "parent outside the range (a good commit's ancestor): %u clean runs on the good commits\n",
-				      p->clean_runs);
+				logf_(d, "parent outside the range (%s): %u %s\n",
+				      d->job->fix ? "the start commit's ancestor" :
+				      "a good commit's ancestor", p->clean_runs, unit);
 			}
 			po = json_pack("{s:s?, s:i, s:i, s:b}", "commit", p->slot >= 0 ? hex : NULL,
 				       "clean_runs", (int)p->clean_runs, "target_runs", (int)p->target_runs,
@@ -946,9 +1264,11 @@ static int bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 				json_array_append_new(parents, po);
 		}
 		if (s->noop)
-			logf_(d, "the culprit's build equals its parent's\n");
+			logf_(d, "the %s's build equals its parent's (same signature): "
+			      "the change may not be what %s\n", what,
+			      d->job->fix ? "fixed the crash" : "caused the crash");
 	}
-	obj = json_pack("{s:f, s:f, s:f, s:f, s:s, s:b, s:b, s:i, s:{s:i, s:i}, s:o, s:i, s:i}",
+	obj = json_pack("{s:f, s:f, s:f, s:f, s:s, s:b, s:b, s:i, s:{s:i, s:i}, s:o, s:i, s:i, s:i}",
 			"confidence", d->job->confidence > 0 ? d->job->confidence : 0.99,
 			"posterior", s->best_p, "not_in_range", s->outside_p, "repro", s->repro,
 			"stopped", last->reason == CP_BAYES_CONFIDENT ? "confident" :
@@ -956,7 +1276,8 @@ static int bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 			"verified", s->verified, "noop", s->noop, "needed_clean", (int)s->needed_clean,
 			"culprit_runs", "target", (int)s->culprit_target_runs,
 			"clean", (int)s->culprit_clean_runs,
-			"parents", parents, "builds", (int)s->builds, "runs", (int)s->runs);
+			"parents", parents, "builds", (int)s->builds, "runs", (int)s->runs,
+			"runs_per_evidence", d->job->fix ? (int)d->job->runs : 1);
 	if (!obj)
 		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
 	if (s->best == CP_BAYES_OUTSIDE)
@@ -973,21 +1294,27 @@ static int bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 	return 0;
 }
 
+/*
+ * The culprit policy.  Cause: the candidates are the start commit's
+ * ancestors that are not the good commits'.  Fix: the fixed end's that are
+ * not the start commit's, which plays the good commit (it contains no fix).
+ */
 static int bayes_loop(struct driver *d, const struct cp_oid *start,
 		      struct cp_oid *goods, size_t ngoods)
 {
 	struct cp_graph graph = { 0 };
 	struct cp_bayes_config cfg;
-	struct cp_bayes_ops ops = { .ctx = d, .build = b_build, .run = b_run };
 	struct cp_bayes_summary sum;
 	struct cp_bayes_action last;
 	struct cp_commit_info *info = NULL;
+	const struct cp_oid *tip = d->job->fix ? &goods[0] : start;
+	const struct cp_oid *egoods = d->job->fix ? start : goods;
+	size_t negoods = d->job->fix ? 1 : ngoods;
 	char hex[CP_OID_HEXSZ + 1];
-	double nb = 0, nr = 0, bs = 0, rs = 0;
 	size_t i, k;
 	int ret;
 
-	ret = cp_revwalk_candidates(&d->src, start, goods, ngoods, d->job->first_parent,
+	ret = cp_revwalk_candidates(&d->src, tip, egoods, negoods, d->job->first_parent,
 				    &graph, d->err);
 	if (ret)
 		return ret;
@@ -1002,19 +1329,16 @@ static int bayes_loop(struct driver *d, const struct cp_oid *start,
 	cfg.one_worktree = 1;
 	cfg.src = &d->src;
 	cfg.max_runs = 100 * d->job->runs + 1000;
-	for (i = 0; i < d->ntested; i++) {
-		nb += 1;
-		bs += d->tested[i].build_s;
-		for (k = 0; k < d->tested[i].nruns; k++) {
-			nr += 1;
-			rs += d->tested[i].run_s[k];
-		}
+	{
+		double bc, rc;
+
+		measured_costs(d, &bc, &rc);
+		if (bc > 0)
+			cfg.build_cost = bc;
+		if (rc > 0)
+			cfg.run_cost = rc;
 	}
-	if (nb && bs > 0)
-		cfg.build_cost = bs / nb;
-	if (nr && rs > 0)
-		cfg.run_cost = rs / nr;
-	ret = cp_bayes_new(&d->bayes, &graph, goods, ngoods, &cfg, d->err);
+	ret = cp_bayes_new(&d->bayes, &graph, egoods, negoods, &cfg, d->err);
 	if (ret)
 		goto out;
 	d->graph = &graph;
@@ -1028,15 +1352,25 @@ static int bayes_loop(struct driver *d, const struct cp_oid *start,
 		if (s < 0)
 			continue;
 		t->cap = t->nruns;
-		ret = cp_bayes_add_build(d->bayes, (uint32_t)s, t->built, NULL, d->err);
-		for (k = 0; k < t->nruns && !ret && t->built; k++)
+		ret = cp_bayes_add_build(d->bayes, (uint32_t)s, t->built, t->sig, d->err);
+		if (d->job->fix && t->built && t->nruns && !ret)
+			ret = cp_bayes_add_run(d->bayes, (uint32_t)s,
+					       fix_evidence(d, t, 0, t->nruns), 1, d->err);
+		for (k = 0; k < t->nruns && !ret && t->built && !d->job->fix; k++)
 			if (t->outcomes[k])
 				ret = cp_bayes_add_run(d->bayes, (uint32_t)s,
 						       evidence_of(d, t->outcomes[k]), 1, d->err);
 	}
-	d->in_worktree = d->ntested ? (int64_t)d->ntested - 1 : -1;
+	/* the engine's runs of the build in the worktree need no rebuild */
+	if (!ret && d->in_worktree >= 0) {
+		int64_t s = cp_bayes_slot_of(d->bayes, &d->tested[d->in_worktree].id);
+
+		if (s >= 0 && d->tested[d->in_worktree].built)
+			ret = cp_bayes_add_build(d->bayes, (uint32_t)s, 1,
+						 d->tested[d->in_worktree].sig, d->err);
+	}
 	if (!ret)
-		ret = cp_bayes_drive(d->bayes, &ops, &last, d->err);
+		ret = bayes_drive(d, &last);
 	if (!ret)
 		ret = cp_bayes_summarize(d->bayes, &sum, d->err);
 	if (!ret)
@@ -1047,7 +1381,15 @@ static int bayes_loop(struct driver *d, const struct cp_oid *start,
 		const struct cp_oid *c = cp_bayes_slot_oid(d->bayes, (uint32_t)sum.best);
 		char tot[64], b[64], t[64];
 
-		ret = write_result(d, "found", c, NULL, 0);
+		char *show = NULL;
+
+		/* the answer as git shows it (merges with their parents), as the git policy does */
+		ret = cp_commit_format_show(d->repo, c, &show, d->err);
+		if (!ret)
+			logf_(d, "%s", show);
+		free(show);
+		if (!ret)
+			ret = write_result(d, "found", c, NULL, 0);
 		cp_oid_to_hex(c, hex);
 		if (!ret && cp_commit_info_load(d->repo, c, 0, &info, d->err) == 0) {
 			format_duration(d->build_s + d->test_s, tot, sizeof(tot));
@@ -1055,7 +1397,8 @@ static int bayes_loop(struct driver *d, const struct cp_oid *start,
 			format_duration(d->test_s, t, sizeof(t));
 			logf_(d, "revisions tested: %zu, total time: %s (build: %s, test: %s)\n",
 			      d->ntested, tot, b, t);
-			logf_(d, "first bad commit: %s %s\n", hex, info->subject);
+			logf_(d, "%s commit: %s %s\n", d->job->fix ? "fix" : "first bad",
+			      hex, info->subject);
 			if (d->target)
 				logf_(d, "crash: %s\n", d->target);
 			cp_commit_info_free(info);
@@ -1072,7 +1415,9 @@ static int bayes_loop(struct driver *d, const struct cp_oid *start,
 		if (!ret)
 			ret = cp_error_set(d->err, CP_ERR_RANGE,
 					   sum.best == CP_BAYES_OUTSIDE ?
-					   "the crash seems older than the good commits (not in range: %.3f)" :
+					   (d->job->fix ?
+					    "the crash seems gone before the start commit (not in range: %.3f)" :
+					    "the crash seems older than the good commits (not in range: %.3f)") :
 					   "inconclusive: the best candidate has posterior %.3f (see result.json)",
 					   sum.best_p);
 	}
@@ -1097,6 +1442,7 @@ static void driver_free(struct driver *d)
 	free(d->tested);
 	free(d->target);
 	json_decref(d->bayes_result);
+	cp_progress_finish(d->progress);
 	active_pool = NULL;
 	cp_run_pool_free(d->pool);
 	cp_worktree_free(d->wt);
@@ -1109,7 +1455,7 @@ static void driver_free(struct driver *d)
 int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 		  struct cp_error *err)
 {
-	struct driver d = { .job = job, .stop = stop, .err = err };
+	struct driver d = { .job = job, .stop = stop, .err = err, .in_worktree = -1 };
 	struct cp_oid start, *goods = NULL;
 	char path[4200], hex[CP_OID_HEXSZ + 1];
 	json_t *header = NULL;
@@ -1120,6 +1466,16 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 	ret = cp_job_validate(job, err);
 	if (ret)
 		return ret;
+	if (!job->policy) {
+		/*
+		 * The default policy is culprit's; a journal written before
+		 * that (no policy in its header) continues as it began, with
+		 * git's.  Written into the header, so a resume keeps it.
+		 */
+		job->policy = strdup(resume ? "git" : "culprit");
+		if (!job->policy)
+			return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	}
 	header = cp_job_to_json(job);
 	if (!header)
 		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
@@ -1168,6 +1524,13 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 		}
 	}
 	probe_compiler(&d);
+	d.pst.steps_left = -1;
+	d.pst.revs_left = -1;
+	d.pst.eta_s = -1;
+	/* a status line only where someone watches: stderr a terminal */
+	ret = cp_progress_start(&d.progress, stderr, 0, err);
+	if (ret)
+		goto out;
 	cp_oid_to_hex(&start, hex);
 	if (resume)
 		logf_(&d, "resuming from the journal in %s\n", job->out);
@@ -1200,7 +1563,7 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 		if (!ret)
 			ret = push_oid(&goods, &ngoods, &g, err);
 	}
-	if (!ret && job->policy && !strcmp(job->policy, "culprit") && !job->fix)
+	if (!ret && !strcmp(job->policy, "culprit"))
 		ret = bayes_loop(&d, &start, goods, ngoods);
 	else if (!ret)
 		ret = bisect_loop(&d, &start, goods, ngoods);

@@ -10,6 +10,44 @@ void cp_job_init(struct cp_job *job)
 	job->jobs = 1;
 	job->build_timeout = 3600;
 	job->run_timeout = 600;
+	job->output_max = CP_JOB_OUTPUT_MAX_DEFAULT;
+}
+
+int cp_job_push_string(char ***list, size_t *n, const char *s, struct cp_error *err)
+{
+	char **p = realloc(*list, (*n + 1) * sizeof(*p));
+
+	if (!p)
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	*list = p;
+	p[*n] = strdup(s);
+	if (!p[*n])
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	(*n)++;
+	return 0;
+}
+
+/* A string or a list of strings, appended to (*list, *n). */
+static int take_strings(json_t *v, const char *key, char ***list, size_t *n,
+			struct cp_error *err)
+{
+	size_t i;
+	json_t *g;
+	int ret;
+
+	if (json_is_string(v))
+		return cp_job_push_string(list, n, json_string_value(v), err);
+	if (!json_is_array(v))
+		return cp_error_set(err, CP_ERR_JOB,
+				    "job field '%s' must be a string or a list of strings", key);
+	json_array_foreach(v, i, g) {
+		if (!json_is_string(g))
+			return cp_error_set(err, CP_ERR_JOB, "job field '%s' must list strings", key);
+		ret = cp_job_push_string(list, n, json_string_value(g), err);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 void cp_job_free(struct cp_job *job)
@@ -21,6 +59,9 @@ void cp_job_free(struct cp_job *job)
 	for (i = 0; i < job->ngoods; i++)
 		free(job->goods[i]);
 	free(job->goods);
+	for (i = 0; i < job->nartifacts; i++)
+		free(job->artifacts[i]);
+	free(job->artifacts);
 	free(job->build_cmd);
 	free(job->test_cmd);
 	free(job->crash);
@@ -90,41 +131,13 @@ int cp_job_from_json(json_t *obj, struct cp_job *job, struct cp_error *err)
 						    "job field 'confidence' must be a number between 0 and 1");
 			job->confidence = json_number_value(v);
 		}
-		else if (!strcmp(key, "good")) {
-			size_t i;
-			json_t *g;
-
-			if (json_is_string(v)) {
-				char **p = realloc(job->goods, (job->ngoods + 1) * sizeof(*p));
-
-				if (!p)
-					return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-				job->goods = p;
-				p[job->ngoods] = strdup(json_string_value(v));
-				if (!p[job->ngoods])
-					return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-				job->ngoods++;
-				continue;
-			}
-			if (!json_is_array(v))
-				return cp_error_set(err, CP_ERR_JOB,
-						    "job field 'good' must be a string or a list of strings");
-			json_array_foreach(v, i, g) {
-				char **p;
-
-				if (!json_is_string(g))
-					return cp_error_set(err, CP_ERR_JOB,
-							    "job field 'good' must list strings");
-				p = realloc(job->goods, (job->ngoods + 1) * sizeof(*p));
-				if (!p)
-					return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-				job->goods = p;
-				p[job->ngoods] = strdup(json_string_value(g));
-				if (!p[job->ngoods])
-					return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-				job->ngoods++;
-			}
-		} else if (!strcmp(key, "runs")) {
+		else if (!strcmp(key, "good"))
+			ret = take_strings(v, key, &job->goods, &job->ngoods, err);
+		else if (!strcmp(key, "artifacts"))
+			ret = take_strings(v, key, &job->artifacts, &job->nartifacts, err);
+		else if (!strcmp(key, "output_max"))
+			ret = take_uint(v, key, UINT64_C(1) << 40, &job->output_max, err);
+		else if (!strcmp(key, "runs")) {
 			ret = take_uint(v, key, 10000, &u, err);
 			job->runs = (unsigned)u;
 		} else if (!strcmp(key, "jobs")) {
@@ -190,6 +203,19 @@ json_t *cp_job_to_json(const struct cp_job *job)
 		json_object_set_new(obj, "policy", json_string(job->policy));
 	if (obj && job->confidence > 0)
 		json_object_set_new(obj, "confidence", json_real(job->confidence));
+	if (obj && job->nartifacts) {
+		json_t *a = json_array();
+
+		for (i = 0; a && i < job->nartifacts; i++)
+			json_array_append_new(a, json_string(job->artifacts[i]));
+		if (!a || json_object_set_new(obj, "artifacts", a)) {
+			json_decref(obj);
+			return NULL;
+		}
+	}
+	/* written when not the default, so older journals read the same */
+	if (obj && job->output_max != CP_JOB_OUTPUT_MAX_DEFAULT)
+		json_object_set_new(obj, "output_max", json_integer((json_int_t)job->output_max));
 	return obj;
 }
 

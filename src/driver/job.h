@@ -30,9 +30,26 @@ struct cp_job {
 	int fix;		/* find the fix instead of the cause */
 	int first_parent;
 	int any_crash;		/* any crash counts as the target */
-	char *policy;		/* "git" (NULL) or "culprit" (the Bayesian engine) */
+	/*
+	 * "culprit" (the Bayesian engine) or "git"; NULL: the default,
+	 * "culprit" for a new bisection (cp_driver_run() fills it in).
+	 */
+	char *policy;
 	double confidence;	/* culprit policy: stop at this posterior (0: 0.99) */
+	/*
+	 * Build artifacts (paths or globs relative to the worktree) hashed
+	 * into the build signature after a successful build.
+	 */
+	char **artifacts;
+	size_t nartifacts;
+	/* Bytes of a build or run log kept on disk (head and tail); 0: no limit. */
+	uint64_t output_max;
 };
+
+#define CP_JOB_OUTPUT_MAX_DEFAULT (64ull << 20)
+
+/* Appends a copy of s to (*list, *n). */
+int cp_job_push_string(char ***list, size_t *n, const char *s, struct cp_error *err);
 
 void cp_job_init(struct cp_job *job);
 void cp_job_free(struct cp_job *job);

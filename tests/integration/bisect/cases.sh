@@ -9,6 +9,7 @@ commit() {	# commit DIR INDEX MESSAGE
 	GIT_AUTHOR_DATE="$((1600000000 + $2 * 60)) +0000" git -C "$1" commit -qm "$3"
 }
 
+# The default policy (culprit) throughout.
 # A linear history where state.txt says "bug" from commit $2 on.
 linear_repo() {	# linear_repo DIR CULPRIT N
 	local i
@@ -121,6 +122,10 @@ echo "peak RSS with 1 GiB of output per run: ${rss} MiB"
 [ "$rss" -lt 200 ] && pass "loud: peak RSS ${rss} MiB < 200 MiB" || fail "loud: peak RSS ${rss} MiB"
 grep -q '^first bad commit:' "$TMP/o-loud/log" && pass "loud: still finds the culprit" ||
 	fail "loud: still finds the culprit"
+# the default --output-max (64 MiB) keeps each run log's head and tail only
+biggest=$(find "$TMP/o-loud/commits" -name 'run-*.log' -printf '%s\n' | sort -n | tail -1)
+[ "$biggest" -lt $((65 * 1024 * 1024)) ] && pass "loud: run logs cut at 64 MiB ($biggest bytes)" ||
+	fail "loud: run logs cut at 64 MiB ($biggest bytes)"
 
 # 5. commands that do not exist
 expect_status "missing build command: the start commit does not build" 11 "$CULPRIT" bisect \

@@ -37,7 +37,8 @@ check "finds the culprit" "first bad commit: $culprit_sha change 23" \
 grep -q '^testing release v1.0' "$TMP/o1.txt" && pass "release search reached v1.0" || fail "release search reached v1.0"
 grep -q '^testing release v1.1' "$TMP/o1.txt" && pass "v1.1 tested first (it crashes)" || fail "v1.1 tested first"
 grep -q '^build failed' "$TMP/o1.txt" && pass "broken build logged" || fail "broken build logged"
-grep -q '^# git bisect skip' "$TMP/o1.txt" && pass "broken build skipped" || fail "broken build skipped"
+grep -q '^verified: yes' "$TMP/o1.txt" && pass "culprit policy (the default): verified" ||
+	fail "culprit policy (the default): verified"
 python3 - "$TMP/o1/result.json" "$culprit_sha" <<'PY' && pass "result.json names the culprit" || fail "result.json names the culprit"
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -47,6 +48,17 @@ assert r["totals"]["revisions_tested"] == len(r["tested"]) > 3
 assert all("verdict" in t and "runs" in t for t in r["tested"])
 PY
 cmp -s "$TMP/o1/log" "$TMP/o1.txt" && pass "log file equals stdout" || fail "log file equals stdout"
+
+# the git policy: git bisect's steps, the broken builds skipped
+"$CULPRIT" bisect --policy git --repo "$TMP/r1" --bad HEAD --build "$BUILD" --test ./prog \
+	--runs 1 --out "$TMP/o1g" >"$TMP/o1g.txt" 2>&1
+check "git policy: exits 0" 0 $?
+check "git policy: finds the culprit" "first bad commit: $culprit_sha change 23" \
+	"$(grep '^first bad commit:' "$TMP/o1g.txt")"
+grep -q '^# git bisect skip' "$TMP/o1g.txt" && pass "git policy: broken build skipped" ||
+	fail "git policy: broken build skipped"
+check "git policy: result.json says so" git \
+	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["policy"])' "$TMP/o1g/result.json")"
 
 # resuming a finished bisection repeats no run and gives the same answer
 runs_before=$(grep -c '"type": *"run"' "$TMP/o1/journal.jsonl")
@@ -71,6 +83,13 @@ fix_sha=$(git -C "$TMP/r2" rev-parse HEAD~1)
 	--test ./prog --runs 1 --out "$TMP/o2" >"$TMP/o2.txt" 2>&1
 check "fix bisection exits 0" 0 $?
 check "finds the fix" "fix commit: $fix_sha fix step 33" "$(grep '^fix commit:' "$TMP/o2.txt")"
+grep -q '^fix: .*(posterior' "$TMP/o2.txt" && pass "fix: the culprit policy's posterior" ||
+	fail "fix: the culprit policy's posterior"
+"$CULPRIT" bisect --fix --policy git --repo "$TMP/r2" --bad HEAD~4 --good HEAD --build "$BUILD" \
+	--test ./prog --runs 1 --out "$TMP/o2g" >"$TMP/o2g.txt" 2>&1
+check "fix, git policy: exits 0" 0 $?
+check "fix, git policy: finds the fix" "fix commit: $fix_sha fix step 33" \
+	"$(grep '^fix commit:' "$TMP/o2g.txt")"
 
 # bad input
 expect_status "missing --build is a job error" 10 "$CULPRIT" bisect --repo "$TMP/r1" \

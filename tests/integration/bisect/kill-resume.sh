@@ -78,10 +78,11 @@ PY
 done
 echo "$kills kills over $bisections bisections"
 
-# SIGINT and SIGTERM stop every child and leave a resumable journal
+# SIGINT and SIGTERM stop every child and leave a resumable journal (slower
+# builds, so that the signal comes before the end)
 for sig in INT TERM; do
 	out=$TMP/sig-$sig
-	"$CULPRIT" bisect "${args[@]}" --runs 6 --out "$out" >/dev/null 2>"$TMP/sig.err" &
+	"$CULPRIT" bisect "${args[@]}" --runs 6 --build "sleep 0.5" --out "$out" >/dev/null 2>"$TMP/sig.err" &
 	pid=$!
 	sleep 1.5
 	kill -$sig "$pid"
