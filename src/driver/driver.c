@@ -52,6 +52,11 @@ struct driver {
 	struct cp_run_pool *pool;
 	FILE *log;
 	char compiler_line[256];
+	/*
+	 * job->out made absolute: the commands run in the worktree, where a
+	 * relative --out (the default "culprit-out") would name another place.
+	 */
+	char *abs_out;
 	char *target;		/* crash title bisected */
 	struct tested *tested;
 	size_t ntested;
@@ -224,8 +229,10 @@ static int wait_one(struct driver *d, struct cp_run_result *res)
 
 static void env_for(struct driver *d, const char *hex, int run, char env[3][4200])
 {
-	snprintf(env[0], sizeof(env[0]), "CULPRIT_WORKTREE=%s", cp_worktree_path(d->wt));
-	snprintf(env[1], sizeof(env[1]), "CULPRIT_ARTIFACTS=%s/commits/%s", d->job->out, hex);
+	const char *out = d->abs_out ? d->abs_out : d->job->out;
+
+	snprintf(env[0], sizeof(env[0]), "CULPRIT_WORKTREE=%s/worktree", out);
+	snprintf(env[1], sizeof(env[1]), "CULPRIT_ARTIFACTS=%s/commits/%s", out, hex);
 	snprintf(env[2], sizeof(env[2]), "CULPRIT_RUN=%d", run);
 }
 
@@ -1443,6 +1450,7 @@ static void driver_free(struct driver *d)
 	free(d->target);
 	json_decref(d->bayes_result);
 	cp_progress_finish(d->progress);
+	free(d->abs_out);
 	active_pool = NULL;
 	cp_run_pool_free(d->pool);
 	cp_worktree_free(d->wt);
@@ -1487,6 +1495,11 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 		ret = cp_error_set(err, CP_ERR_USAGE,
 				   "%s holds a bisection already: continue it with --resume %s, or choose another --out",
 				   job->out, job->out);
+		goto out;
+	}
+	d.abs_out = realpath(job->out, NULL);	/* the journal made the directory */
+	if (!d.abs_out) {
+		ret = cp_error_set(err, CP_ERR_IO, "cannot resolve %s: %s", job->out, strerror(errno));
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/log", job->out);
