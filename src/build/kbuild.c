@@ -204,18 +204,26 @@ int cp_kernel_version(const char *src, struct cp_kernel_version *out,
 {
 	char path[PATH_MAX];
 	char *text;
-	int ret, a, b;
+	int ret;
 
 	if (snprintf(path, sizeof(path), "%s/Makefile", src) >= (int)sizeof(path))
 		return cp_error_set(err, CP_ERR_IO, "path too long: %s", src);
 	ret = read_file(path, &text, NULL, err);
 	if (ret)
 		return ret;
-	a = makefile_var(text, "VERSION");
-	b = makefile_var(text, "PATCHLEVEL");
+	ret = cp_kernel_version_of_makefile(text, out);
 	free(text);
-	if (a < 0 || b < 0)
+	if (ret < 0)
 		return cp_error_set(err, CP_ERR_INPUT, "%s has no VERSION/PATCHLEVEL", path);
+	return 0;
+}
+
+int cp_kernel_version_of_makefile(const char *text, struct cp_kernel_version *out)
+{
+	int a = makefile_var(text, "VERSION"), b = makefile_var(text, "PATCHLEVEL");
+
+	if (a < 0 || b < 0)
+		return -1;
 	out->major = a;
 	out->minor = b;
 	return 0;

@@ -51,6 +51,9 @@ struct cp_kernel_version {
 int cp_kernel_version(const char *src, struct cp_kernel_version *out,
 		      struct cp_error *err);
 
+/* The same from the text of a Makefile; -1 when it has none. */
+int cp_kernel_version_of_makefile(const char *text, struct cp_kernel_version *out);
+
 /* Parses "6.1" (or "6"), as in the policy table. */
 int cp_kernel_version_parse(const char *s, struct cp_kernel_version *out);
 

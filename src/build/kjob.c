@@ -285,7 +285,10 @@ int cp_kernel_job_rewrite(json_t *job_obj, const char *base, struct cp_error *er
 	    (count && !json_object_get(job_obj, "runs") &&
 	     json_object_set_new(job_obj, "runs", json_integer(count))) ||
 	    (!json_object_get(job_obj, "compiler") &&
-	     json_object_set_new(job_obj, "compiler", json_string(json_string_value(cc) ?: "gcc"))))
+	     json_object_set_new(job_obj, "compiler", json_string(json_string_value(cc) ?: "gcc"))) ||
+	    /* the driver logs the compiler each commit's version picks */
+	    (json_array_size(rows) && !json_object_get(job_obj, "compilers") &&
+	     json_object_set_new(job_obj, "compilers", json_deep_copy(rows))))
 		ret = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 	json_object_del(job_obj, "kernel");
 	json_object_del(job_obj, "vm");

@@ -4,6 +4,7 @@
 
 #include "bisect/bayes.h"
 #include "bisect/gitstep.h"
+#include "build/kernel.h"
 #include "output/progress.h"
 #include "report/report.h"
 #include "run/exec.h"
@@ -52,6 +53,9 @@ struct driver {
 	struct cp_run_pool *pool;
 	FILE *log;
 	char compiler_line[256];
+	/* --version lines of the compilers the kernel policy picked so far */
+	struct { char cc[128]; char line[256]; } cc_seen[8];
+	unsigned ncc_seen;
 	/*
 	 * job->out made absolute: the commands run in the worktree, where a
 	 * relative --out (the default "culprit-out") would name another place.
@@ -134,24 +138,78 @@ static void format_duration(double s, char *buf, size_t size)
 		snprintf(buf, size, "%.1fs", sec);
 }
 
-/* The first line `<compiler> --version` prints, for the log. */
-static void probe_compiler(struct driver *d)
+/* The first line `cc --version` prints into line, or cc when it fails. */
+static void version_line(const char *cc, char *line, size_t size)
 {
-	const char *argv[] = { d->job->compiler ? d->job->compiler : "cc", "--version", NULL };
+	const char *argv[] = { "sh", "-c", "exec $0 --version", cc, NULL };
 	struct cp_run_spec spec = { .argv = argv, .timeout_ms = 30000 };
 	struct cp_run_result res = { 0 };
 	struct cp_error err;
 	size_t n;
 
-	snprintf(d->compiler_line, sizeof(d->compiler_line), "%s", argv[0]);
+	/* cc may be a command with arguments ("ccache gcc-12"), as make takes it */
+	snprintf(line, size, "%s", cc);
 	if (cp_run_one(&spec, &res, &err) == 0 && res.status.exit_code == 0 && res.tail_len) {
 		n = strcspn(res.tail, "\n");
-		if (n >= sizeof(d->compiler_line))
-			n = sizeof(d->compiler_line) - 1;
-		memcpy(d->compiler_line, res.tail, n);
-		d->compiler_line[n] = '\0';
+		if (n >= size)
+			n = size - 1;
+		memcpy(line, res.tail, n);
+		line[n] = '\0';
 	}
 	cp_run_result_dispose(&res);
+}
+
+static void probe_compiler(struct driver *d)
+{
+	version_line(d->job->compiler ? d->job->compiler : "cc", d->compiler_line,
+		     sizeof(d->compiler_line));
+}
+
+/*
+ * The compiler line to log for commit id: with a kernel compiler policy
+ * (job "compilers"), the --version of the compiler the commit's kernel
+ * version picks, as culprit kernel-build picks it; else the job's compiler.
+ */
+static const char *compiler_for(struct driver *d, const struct cp_oid *id)
+{
+	struct cp_kernel_version v, lo, hi;
+	const char *cc = NULL;
+	struct cp_error err;
+	char *text = NULL;
+	size_t len, i;
+	json_t *row;
+
+	if (!d->job->compilers)
+		return d->compiler_line;
+	if (cp_commit_read_file(d->repo, id, "Makefile", 1 << 20, &text, &len, &err) ||
+	    cp_kernel_version_of_makefile(text, &v) < 0) {
+		free(text);
+		return d->compiler_line;
+	}
+	free(text);
+	json_array_foreach(d->job->compilers, i, row) {
+		const char *min = json_string_value(json_object_get(row, "min"));
+		const char *max = json_string_value(json_object_get(row, "max"));
+
+		if (min && (cp_kernel_version_parse(min, &lo) || cp_kernel_version_cmp(v, lo) < 0))
+			continue;
+		if (max && (cp_kernel_version_parse(max, &hi) || cp_kernel_version_cmp(v, hi) >= 0))
+			continue;
+		cc = json_string_value(json_object_get(row, "cc"));
+		break;
+	}
+	if (!cc)
+		cc = "gcc";	/* no row matches: kernel-build's default too */
+	for (i = 0; i < d->ncc_seen; i++)
+		if (!strcmp(d->cc_seen[i].cc, cc))
+			return d->cc_seen[i].line;
+	if (d->ncc_seen == sizeof(d->cc_seen) / sizeof(d->cc_seen[0]) ||
+	    strlen(cc) >= sizeof(d->cc_seen[0].cc))
+		return d->compiler_line;
+	i = d->ncc_seen++;
+	snprintf(d->cc_seen[i].cc, sizeof(d->cc_seen[i].cc), "%s", cc);
+	version_line(cc, d->cc_seen[i].line, sizeof(d->cc_seen[i].line));
+	return d->cc_seen[i].line;
 }
 
 /* The crash title in a run's output file, streamed: memory stays bounded. */
@@ -532,7 +590,7 @@ static int test_commit(struct driver *d, const struct cp_oid *id, const char *la
 	progress(d, CP_PROGRESS_CHECKOUT, hex, 0, 0);
 	if (label)
 		logf_(d, "testing %s\n", label);
-	logf_(d, "testing commit %s with %s\n", hex, d->compiler_line);
+	logf_(d, "testing commit %s with %s\n", hex, compiler_for(d, id));
 	snprintf(dir, sizeof(dir), "%s/commits/%s", d->job->out, hex);
 	ret = cp_mkdir_p(dir, d->err);
 	if (ret)
@@ -790,7 +848,7 @@ static int bisect_loop(struct driver *d, const struct cp_oid *start,
 	struct cp_git_state st = { 0 };
 	struct cp_git_step step = { 0 };
 	char hex[CP_OID_HEXSZ + 1], *show = NULL;
-	int ret = 0;
+	int ret = 0, ancestors_ok = 0;
 
 	(void)gbads;
 	/* git's terms: in a fix bisection the fixed end is "bad" */
@@ -818,10 +876,13 @@ static int bisect_loop(struct driver *d, const struct cp_oid *start,
 		st.skips = skips;
 		st.nskips = nskips;
 		st.first_parent = d->job->first_parent;
+		/* git checks the ancestry until it passes once (BISECT_ANCESTORS_OK) */
+		st.ancestors_ok = ancestors_ok;
 		cp_git_step_free(&step);
 		ret = cp_git_next(&d->src, &st, &step, d->err);
 		if (ret)
 			goto out;
+		ancestors_ok = step.ancestors_ok;
 		if (step.action == CP_GIT_FOUND) {
 			cp_oid_to_hex(&step.commit, hex);
 			logf_(d, "%s is the first bad commit\n", hex);
@@ -1008,7 +1069,7 @@ static int b_build(struct driver *d, const struct cp_oid *id, int *ok, struct te
 	d->pst.step++;
 	d->pst.label = NULL;
 	progress(d, CP_PROGRESS_CHECKOUT, hex, 0, 0);
-	logf_(d, "testing commit %s with %s\n", hex, d->compiler_line);
+	logf_(d, "testing commit %s with %s\n", hex, compiler_for(d, id));
 	snprintf(dir, sizeof(dir), "%s/commits/%s", d->job->out, hex);
 	ret = cp_mkdir_p(dir, d->err);
 	if (ret)

@@ -1,4 +1,5 @@
 #include "driver/job.h"
+#include "build/kernel.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,7 @@ void cp_job_free(struct cp_job *job)
 	free(job->out);
 	free(job->compiler);
 	free(job->policy);
+	json_decref(job->compilers);
 	memset(job, 0, sizeof(*job));
 }
 
@@ -85,6 +87,38 @@ static int take_string(json_t *v, const char *key, char **dst, struct cp_error *
 	free(*dst);
 	*dst = s;
 	return 0;
+}
+
+/* The kernel's compiler rows: {"min": "X.Y", "max": "X.Y", "cc": CMD}. */
+static int take_compilers(json_t *v, struct cp_job *job, struct cp_error *err)
+{
+	struct cp_kernel_version ver;
+	json_t *row;
+	size_t i;
+
+	if (json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return cp_error_set(err, CP_ERR_JOB, "job field 'compilers' must be a list of {\"min\", \"max\", \"cc\"}");
+	json_array_foreach(v, i, row) {
+		const char *k;
+		json_t *f;
+
+		if (!json_is_object(row) || !json_string_length(json_object_get(row, "cc")))
+			return cp_error_set(err, CP_ERR_JOB, "compilers[%zu]: needs \"cc\", a command", i);
+		json_object_foreach(row, k, f) {
+			if (!strcmp(k, "cc"))
+				continue;
+			if ((strcmp(k, "min") && strcmp(k, "max")) || !json_is_string(f) ||
+			    cp_kernel_version_parse(json_string_value(f), &ver))
+				return cp_error_set(err, CP_ERR_JOB,
+						    "compilers[%zu].%s: must be \"min\" or \"max\", a version like \"5.10\"",
+						    i, k);
+		}
+	}
+	json_decref(job->compilers);
+	job->compilers = json_deep_copy(v);
+	return job->compilers ? 0 : cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 }
 
 static int take_uint(json_t *v, const char *key, uint64_t max, uint64_t *dst,
@@ -123,6 +157,8 @@ int cp_job_from_json(json_t *obj, struct cp_job *job, struct cp_error *err)
 			ret = take_string(v, key, &job->out, err);
 		else if (!strcmp(key, "compiler"))
 			ret = take_string(v, key, &job->compiler, err);
+		else if (!strcmp(key, "compilers"))
+			ret = take_compilers(v, job, err);
 		else if (!strcmp(key, "policy"))
 			ret = take_string(v, key, &job->policy, err);
 		else if (!strcmp(key, "confidence")) {
@@ -203,6 +239,8 @@ json_t *cp_job_to_json(const struct cp_job *job)
 		json_object_set_new(obj, "policy", json_string(job->policy));
 	if (obj && job->confidence > 0)
 		json_object_set_new(obj, "confidence", json_real(job->confidence));
+	if (obj && job->compilers)
+		json_object_set_new(obj, "compilers", json_deep_copy(job->compilers));
 	if (obj && job->nartifacts) {
 		json_t *a = json_array();
 

@@ -23,6 +23,12 @@ struct cp_job {
 	char *crash;		/* title of the crash to look for; NULL: seen on bad */
 	char *out;		/* output directory */
 	char *compiler;		/* compiler whose --version is logged ("cc") */
+	/*
+	 * The kernel's compiler policy, a JSON array of {"min", "max", "cc"}
+	 * rows by kernel version (docs/kernel.md): when set, the compiler
+	 * logged for a commit is the one its kernel version picks.
+	 */
+	json_t *compilers;
 	unsigned runs;		/* runs per tested commit */
 	unsigned jobs;		/* runs at once */
 	uint64_t build_timeout;	/* seconds */

@@ -139,6 +139,14 @@ int cp_commit_format_bisect(struct cp_repo *repo, const struct cp_oid *id,
 			    char **out, struct cp_error *err);
 
 /*
+ * The file at path in commit id's tree, read without a checkout: *data is
+ * malloc'd and NUL-terminated (*len bytes before the NUL).  CP_ERR_INPUT
+ * when there is no such file or it is larger than max bytes.
+ */
+int cp_commit_read_file(struct cp_repo *repo, const struct cp_oid *id, const char *path,
+			size_t max, char **data, size_t *len, struct cp_error *err);
+
+/*
  * A release tag vX.Y or vX.Y.Z (digits only: release candidates and other
  * suffixes excluded).  patch is 0 for vX.Y.
  */

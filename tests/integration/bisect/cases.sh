@@ -73,12 +73,15 @@ check "merge: the merge is the culprit" "first bad commit: $merge_sha Merge bran
 	"$(grep '^first bad commit:' "$TMP/merge.txt")"
 grep -q '^Merge: ' "$TMP/merge.txt" && pass "merge: shown as a merge" || fail "merge: shown as a merge"
 
-# 3. a test that hangs on some commits: killed at the timeout, the commit skipped
-cat > "$TMP/hang.sh" <<'SH'
+# 3. a test that hangs on some commits: killed at the timeout, the commit
+# skipped.  The sleeps carry a duration of this run's own (1000.PID) so the
+# leak check below sees only them, not another test's.
+hang_s=1000.$$
+cat > "$TMP/hang.sh" <<SH
 #!/bin/sh
-v=$(cat version.txt)
-if [ "$v" = 9 ]; then sleep 1000 & sleep 1000; fi
-exec "$REPRO" "$@"
+v=\$(cat version.txt)
+if [ "\$v" = 9 ]; then sleep $hang_s & sleep $hang_s; fi
+exec "\$REPRO" "\$@"
 SH
 chmod +x "$TMP/hang.sh"
 linear_repo "$TMP/hang" 10 20
@@ -99,7 +102,7 @@ fi
 [ "$status" = 0 ] || [ "$status" = 6 ] && pass "hang: exits 0 or inconclusive" || fail "hang: exit $status"
 [ "$took" -lt 120 ] && pass "hang: bounded by the timeout (${took}s)" || fail "hang: took ${took}s"
 sleep 1
-if pgrep -f "sleep 1000" >/dev/null; then fail "hang: no process left"; pkill -f "sleep 1000"; else pass "hang: no process left"; fi
+if pgrep -f "sleep $hang_s" >/dev/null; then fail "hang: no process left"; pkill -f "sleep $hang_s"; else pass "hang: no process left"; fi
 
 # 4. a test printing 1 GiB: culprit's memory stays bounded
 cat > "$TMP/loud.sh" <<'SH'
