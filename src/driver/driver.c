@@ -1535,6 +1535,18 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 	ret = cp_job_validate(job, err);
 	if (ret)
 		return ret;
+	/*
+	 * The journal and result.json keep the repository as an absolute path,
+	 * so culprit show and --resume work from any directory.
+	 */
+	if (job->repo[0] != '/') {
+		char *abs = realpath(job->repo, NULL);
+
+		if (abs) {
+			free(job->repo);
+			job->repo = abs;
+		}
+	}
 	if (!job->policy) {
 		/*
 		 * The default policy is culprit's; a journal written before

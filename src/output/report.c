@@ -460,7 +460,8 @@ int cp_output_report_text(const struct cp_summary *s, const struct cp_output_fac
 		fprintf(o, "parent  signature: %s\n", s->parent_signature);
 	if (s->culprit && strcmp(s->status, "interrupted"))
 		fprintf(o, "confidence: %.1f%%%s\n", 100.0 * s->confidence,
-			s->confidence_given ? "" : " (estimated: every clean verdict right at the crash rate seen)");
+			s->confidence_given ? " (the culprit's posterior)" :
+			" (estimated: every clean verdict right at the crash rate seen)");
 	fprintf(o, "flags:\n");
 	print_flags(o, s, f);
 	fprintf(o, "\n");

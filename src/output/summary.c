@@ -244,6 +244,9 @@ int cp_summary_from_json(json_t *root, struct cp_summary *s, struct cp_error *er
 		(size_t)json_integer_value(json_object_get(totals, "revisions_tested")) :
 		s->ntested;
 	v = json_object_get(root, "confidence");
+	/* the culprit policy's own answer: the culprit's posterior */
+	if (!json_is_number(v))
+		v = json_object_get(json_object_get(root, "bayes"), "posterior");
 	s->confidence_given = json_is_number(v);
 	s->confidence = s->confidence_given ? json_number_value(v) : estimate_confidence(s);
 	return 0;

@@ -32,7 +32,8 @@ has() {
 has "first bad commit" "$CULPRIT_SHA is the first bad commit"
 has "the full message" "This message is hostile"
 has "flaky with its rate" "flaky reproducer: the crash was seen in"
-has "estimated confidence" "confidence: "
+post=$(python3 -c 'import json,sys; print("%.1f%%" % (100 * json.load(open(sys.argv[1]))["bayes"]["posterior"]))' "$E/result.json")
+has "confidence: the culprit policy's posterior" "confidence: $post (the culprit's posterior)"
 has "runs table" "<= culprit"
 has "recipients" 'recipients (to): ["core-list@example.com" "core@example.com" "rev@example.com" "tester@example.com"]'
 has "the crash" "SUMMARY: AddressSanitizer: heap-use-after-free src/a.c:10 in evil_func"
