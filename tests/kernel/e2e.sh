@@ -12,8 +12,9 @@
 #   KIND         bug planted by the lab: null (default), warn, gpf, or uaf (a
 #                use-after-free only KASAN reports: the kernel is built with
 #                the lab's kasan.config too, in its own build directory)
-#   WORK         scratch directory (default /tmp/culprit-kernel-e2e); the kernel
-#                repository and build directory there are reused between runs
+#   WORK         scratch directory (default /tmp/culprit-kernel-e2e, or
+#                build/kernel-e2e of this checkout when /tmp has less room);
+#                the kernel repository and build directory there are reused
 #   JOBS         make -jN (default: CPUs)
 #
 # The history after the lab's good commit G (x1..x8, x8 = bad):
@@ -37,7 +38,7 @@ root=$(cd "$here/../.." && pwd)
 lab=${KERNEL_LAB:-$root/../shared/kernel-lab}
 culprit=${CULPRIT:-$root/build/culprit}
 kind=${KIND:-null}
-work=${1:-${WORK:-/tmp/culprit-kernel-e2e}}
+work=${1:-${WORK:-}}
 start=$(date +%s)
 
 stamp() { echo "[kernel-e2e $(date +%T) +$(( $(date +%s) - start ))s] $*"; }
@@ -53,13 +54,25 @@ done
 [ -x "$culprit" ] || fail "no culprit binary at $culprit (build it first)"
 culprit=$(realpath "$culprit")
 
+# room: 6 GB for a new work directory, 2 GB to reuse one
+room_gb() {	# room_gb DIR: whole GB free on DIR's (or its parent's) file system
+    local d=$1
+    while [ ! -d "$d" ]; do d=$(dirname "$d"); done
+    df -Pk "$d" | awk 'NR == 2 { print int($4 / 1048576) }'
+}
+need_gb() { [ -d "$1/linux/.git" ] && echo 2 || echo 6; }
+if [ -z "$work" ]; then
+    # /tmp is shared between clones (a warm repository and build), but it
+    # may be a small tmpfs: then the build folder of this checkout
+    work=/tmp/culprit-kernel-e2e
+    if [ "$(room_gb "$work")" -lt "$(need_gb "$work")" ]; then
+        work=$root/build/kernel-e2e
+    fi
+fi
+[ "$(room_gb "$work")" -ge "$(need_gb "$work")" ] ||
+    skip "only $(room_gb "$work") GB free for $work; the kernel repository, worktree and build need $(need_gb "$work") GB (set WORK)"
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
-need_gb=6
-[ -d "$work/linux/.git" ] && need_gb=2
-free_kb=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
-[ "${free_kb:-0}" -ge $((need_gb * 1024 * 1024)) ] ||
-    skip "only $((${free_kb:-0} / 1024)) MB free in $work; the kernel repository, worktree and build need $need_gb GB"
 
 src=$work/linux
 out=$work/out
