@@ -2,11 +2,14 @@
 # The scenario families of bench/sim/scenarios/ bisected by the three
 # policies side by side (culprit sim, docs/sim.md); prints a Markdown table.
 #   bench/sim/run.sh [TRIALS]      (default 100)
+# SEED=S: trial i uses seed S + i - 1 (default 1), to check that the figures
+# do not depend on the seeds.
 # Builds an optimized culprit in build-sim-bench/ unless CULPRIT is set.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 trials=${1:-100}
+seed=${SEED:-1}
 if [ -z "${CULPRIT:-}" ]; then
 	[ -d "$root/build-sim-bench" ] ||
 		meson setup "$root/build-sim-bench" "$root" --buildtype=release \
@@ -19,7 +22,7 @@ trap 'rm -rf "$out"' EXIT
 for f in deterministic flaky-0.5 flaky-0.2 flaky-0.1 masking build-broken noop merge fixed-in-range; do
 	for p in culprit git syzkaller; do
 		"$CULPRIT" sim --scenario "$here/scenarios/$f.json" --policy "$p" \
-			--trials "$trials" --json > "$out/$f.$p.json" &
+			--trials "$trials" --seed "$seed" --json > "$out/$f.$p.json" &
 	done
 	wait
 done
@@ -30,7 +33,7 @@ fams = ["deterministic", "flaky-0.5", "flaky-0.2", "flaky-0.1", "masking",
         "build-broken", "noop", "merge", "fixed-in-range"]
 pols = ["culprit", "git", "syzkaller"]
 r = {(f, p): json.load(open(os.path.join(out, f"{f}.{p}.json"))) for f in fams for p in pols}
-print(f"{trials} trials per cell; accuracy / mean builds / mean runs / mean modelled hours\n")
+print(f"{trials} trials per cell, seed {os.environ.get('SEED', '1')}; accuracy / mean builds / mean runs / mean modelled hours\n")
 print("| family | " + " | ".join(pols) + " |")
 print("| --- |" + " --- |" * len(pols))
 for f in fams:

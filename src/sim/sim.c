@@ -544,6 +544,8 @@ static int policy_culprit(struct tester *t, double confidence, struct cp_error *
 	}
 	cp_bayes_config_init(&cfg);
 	cfg.confidence = confidence;
+	if (getenv("CULPRIT_SIM_CONFIDENCE"))
+		cfg.confidence = atof(getenv("CULPRIT_SIM_CONFIDENCE"));
 	if (getenv("CULPRIT_SIM_PRIOR_A"))
 		cfg.prior_a = atof(getenv("CULPRIT_SIM_PRIOR_A"));
 	if (getenv("CULPRIT_SIM_PRIOR_B"))
