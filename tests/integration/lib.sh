@@ -34,3 +34,10 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/culprit-test.XXXXXX")
 trap "[ -n \"${KEEP_TMP:-}\" ] || rm -rf \"$TMP\"" EXIT
 export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=Tester GIT_AUTHOR_EMAIL=tester@example.com \
 	GIT_COMMITTER_NAME=Tester GIT_COMMITTER_EMAIL=tester@example.com
+
+# commit DIR INDEX MESSAGE: commits what is staged in DIR with author and
+# committer dates INDEX minutes after a fixed time, so histories repeat.
+commit() {
+	GIT_COMMITTER_DATE="$((1600000000 + $2 * 60)) +0000" \
+	GIT_AUTHOR_DATE="$((1600000000 + $2 * 60)) +0000" git -C "$1" commit -qm "$3"
+}

@@ -4,11 +4,6 @@
 # printing 1 GiB, commands that do not exist.
 . "$(dirname "$0")/../lib.sh"
 
-commit() {	# commit DIR INDEX MESSAGE
-	GIT_COMMITTER_DATE="$((1600000000 + $2 * 60)) +0000" \
-	GIT_AUTHOR_DATE="$((1600000000 + $2 * 60)) +0000" git -C "$1" commit -qm "$3"
-}
-
 # The default policy (culprit) throughout.
 # A linear history where state.txt says "bug" from commit $2 on.
 linear_repo() {	# linear_repo DIR CULPRIT N

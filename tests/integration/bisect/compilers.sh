@@ -5,11 +5,6 @@
 # Makefile version picks, as culprit kernel-build picks it.
 . "$(dirname "$0")/../lib.sh"
 
-commit() {	# commit DIR INDEX MESSAGE
-	GIT_COMMITTER_DATE="$((1600000000 + $2 * 60)) +0000" \
-	GIT_AUTHOR_DATE="$((1600000000 + $2 * 60)) +0000" git -C "$1" commit -qm "$3"
-}
-
 # 12 commits: 1-6 say they are Linux 5.4, 7-12 Linux 6.1; the bug comes in 9
 r=$TMP/repo
 mkdir -p "$r" && git -C "$r" init -q

@@ -6,11 +6,6 @@
 # run's log is cut at --output-max with its tail kept.
 . "$(dirname "$0")/../lib.sh"
 
-commit() {	# commit DIR INDEX MESSAGE
-	GIT_COMMITTER_DATE="$((1600000000 + $2 * 60)) +0000" \
-	GIT_AUTHOR_DATE="$((1600000000 + $2 * 60)) +0000" git -C "$1" commit -qm "$3"
-}
-
 # 20 commits; from commit 12 on the program is "bug" and later commits only
 # edit a comment, so every commit from 12 on builds the same binary.
 r=$TMP/repo

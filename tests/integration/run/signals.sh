@@ -5,11 +5,6 @@
 # finishes the bisection without recording any run twice.
 . "$(dirname "$0")/../lib.sh"
 
-commit() {	# commit DIR INDEX MESSAGE
-	GIT_COMMITTER_DATE="$((1600000000 + $2 * 60)) +0000" \
-	GIT_AUTHOR_DATE="$((1600000000 + $2 * 60)) +0000" git -C "$1" commit -qm "$3"
-}
-
 # A linear history where state.txt says "bug" from commit CULPRIT on.
 linear_repo() {	# linear_repo DIR CULPRIT N
 	local i
