@@ -73,7 +73,7 @@ void cp_bayes_config_init(struct cp_bayes_config *cfg)
 	cfg->build_cost = 600;
 	cfg->run_cost = 60;
 	cfg->max_runs_per_build = 10;
-	cfg->prior_reliable = 0.3;
+	cfg->prior_reliable = 0.1;
 	cfg->reliable_a = 8.0;
 	cfg->reliable_b = 0.5;
 }
@@ -171,7 +171,7 @@ int cp_bayes_new(struct cp_bayes **out, const struct cp_graph *graph,
 	if (b->cfg.prior_reliable < 0)
 		b->cfg.prior_reliable = 0;
 	else if (!(b->cfg.prior_reliable > 0))
-		b->cfg.prior_reliable = 0.3;
+		b->cfg.prior_reliable = 0.1;
 	else if (b->cfg.prior_reliable > 0.999)
 		b->cfg.prior_reliable = 0.999;
 	if (!(b->cfg.reliable_a > 0))

@@ -86,8 +86,9 @@ struct cp_bayes_config {
 	 * The prior of the chance of reproducing is a mixture: with weight
 	 * prior_reliable, Beta(reliable_a, reliable_b), a reproducer that
 	 * (nearly) always crashes; otherwise Beta(prior_a, prior_b), a flaky
-	 * one.  Defaults 0.3, (8, 0.5); prior_reliable < 0 turns the
-	 * reliable component off.
+	 * one.  Defaults 0.1, (8, 0.5); prior_reliable < 0 turns the
+	 * reliable component off.  (At 0.3 a p = 0.5 reproducer that happens
+	 * to crash ~8 times in a row passed for a reliable one too often.)
 	 */
 	double prior_reliable;
 	double reliable_a, reliable_b;
