@@ -1092,6 +1092,22 @@ static int b_build(struct driver *d, const struct cp_oid *id, int *ok, struct te
 	t->built = *ok;
 	if (!*ok)
 		logf_(d, "build failed (see %s/build.log)\n", dir);
+	else if (t->sig[0]) {
+		size_t i;
+
+		/* the engine counts the runs of equal builds for both */
+		for (i = 0; i < d->ntested; i++) {
+			const struct tested *o = &d->tested[i];
+
+			if (o != t && o->built && !strcmp(o->sig, t->sig)) {
+				char ohex[CP_OID_HEXSZ + 1];
+
+				cp_oid_to_hex(&o->id, ohex);
+				logf_(d, "same signature as %s: their runs count for both\n", ohex);
+				break;
+			}
+		}
+	}
 	return 0;
 }
 

@@ -80,6 +80,9 @@ grep -q '^same signature' "$TMP/m.txt" && fail "missing artifact: nothing shared
 check "culprit policy: exits 0" 0 $?
 check "culprit policy: finds the culprit" "first bad commit: $culprit change 12" \
 	"$(grep '^first bad commit:' "$TMP/c.txt")"
+grep -q '^same signature as [0-9a-f]\{40\}: their runs count for both$' "$TMP/c.txt" &&
+	pass "culprit policy: an equal build's shared evidence is logged" ||
+	fail "culprit policy: an equal build's shared evidence is logged"
 python3 - "$TMP/c/result.json" <<'PY' && pass "culprit policy: signatures in result.json, runs in pairs (--jobs 2), not a no-op" || fail "culprit policy: signatures in result.json, runs in pairs (--jobs 2), not a no-op"
 import json, sys
 r = json.load(open(sys.argv[1]))
