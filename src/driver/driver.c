@@ -799,6 +799,28 @@ static int write_result(struct driver *d, const char *status, const struct cp_oi
 	return ret;
 }
 
+/* The answer: result.json "found", then the summary lines of the log. */
+static int found(struct driver *d, const struct cp_oid *c)
+{
+	struct cp_commit_info *info = NULL;
+	char hex[CP_OID_HEXSZ + 1], tot[64], b[64], t[64];
+	int ret = write_result(d, "found", c, NULL, 0);
+
+	if (ret || cp_commit_info_load(d->repo, c, 0, &info, d->err) != 0)
+		return ret;
+	cp_oid_to_hex(c, hex);
+	format_duration(d->build_s + d->test_s, tot, sizeof(tot));
+	format_duration(d->build_s, b, sizeof(b));
+	format_duration(d->test_s, t, sizeof(t));
+	logf_(d, "revisions tested: %zu, total time: %s (build: %s, test: %s)\n",
+	      d->ntested, tot, b, t);
+	logf_(d, "%s commit: %s %s\n", d->job->fix ? "fix" : "first bad", hex, info->subject);
+	if (d->target)
+		logf_(d, "crash: %s\n", d->target);
+	cp_commit_info_free(info);
+	return 0;
+}
+
 static int push_oid(struct cp_oid **set, size_t *n, const struct cp_oid *id, struct cp_error *err)
 {
 	struct cp_oid *p = realloc(*set, (*n + 1) * sizeof(*p));
@@ -890,21 +912,7 @@ static int bisect_loop(struct driver *d, const struct cp_oid *start,
 			if (ret)
 				goto out;
 			logf_(d, "%s", show);
-			ret = write_result(d, "found", &step.commit, NULL, 0);
-			if (!ret && cp_commit_info_load(d->repo, &step.commit, 0, &info, d->err) == 0) {
-				char tot[64], b[64], t[64];
-
-				format_duration(d->build_s + d->test_s, tot, sizeof(tot));
-				format_duration(d->build_s, b, sizeof(b));
-				format_duration(d->test_s, t, sizeof(t));
-				logf_(d, "revisions tested: %zu, total time: %s (build: %s, test: %s)\n",
-				      d->ntested, tot, b, t);
-				logf_(d, "%s commit: %s %s\n", d->job->fix ? "fix" : "first bad",
-				      hex, info->subject);
-				if (d->target)
-					logf_(d, "crash: %s\n", d->target);
-				cp_commit_info_free(info);
-			}
+			ret = found(d, &step.commit);
 			goto out;
 		}
 		if (step.action == CP_GIT_ONLY_SKIPPED) {
@@ -1390,11 +1398,9 @@ static int bayes_loop(struct driver *d, const struct cp_oid *start,
 	struct cp_bayes_config cfg;
 	struct cp_bayes_summary sum;
 	struct cp_bayes_action last;
-	struct cp_commit_info *info = NULL;
 	const struct cp_oid *tip = d->job->fix ? &goods[0] : start;
 	const struct cp_oid *egoods = d->job->fix ? start : goods;
 	size_t negoods = d->job->fix ? 1 : ngoods;
-	char hex[CP_OID_HEXSZ + 1];
 	size_t i, k;
 	int ret;
 
@@ -1463,8 +1469,6 @@ static int bayes_loop(struct driver *d, const struct cp_oid *start,
 		goto out;
 	if (sum.best >= 0 && last.reason == CP_BAYES_CONFIDENT) {
 		const struct cp_oid *c = cp_bayes_slot_oid(d->bayes, (uint32_t)sum.best);
-		char tot[64], b[64], t[64];
-
 		char *show = NULL;
 
 		/* the answer as git shows it (merges with their parents), as the git policy does */
@@ -1473,20 +1477,7 @@ static int bayes_loop(struct driver *d, const struct cp_oid *start,
 			logf_(d, "%s", show);
 		free(show);
 		if (!ret)
-			ret = write_result(d, "found", c, NULL, 0);
-		cp_oid_to_hex(c, hex);
-		if (!ret && cp_commit_info_load(d->repo, c, 0, &info, d->err) == 0) {
-			format_duration(d->build_s + d->test_s, tot, sizeof(tot));
-			format_duration(d->build_s, b, sizeof(b));
-			format_duration(d->test_s, t, sizeof(t));
-			logf_(d, "revisions tested: %zu, total time: %s (build: %s, test: %s)\n",
-			      d->ntested, tot, b, t);
-			logf_(d, "%s commit: %s %s\n", d->job->fix ? "fix" : "first bad",
-			      hex, info->subject);
-			if (d->target)
-				logf_(d, "crash: %s\n", d->target);
-			cp_commit_info_free(info);
-		}
+			ret = found(d, c);
 	} else {
 		struct cp_oid cands[2];
 		size_t nc = 0;
