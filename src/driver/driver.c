@@ -378,6 +378,19 @@ static int build_signature(struct driver *d, const char *hex, char *sig, size_t 
 	return 0;
 }
 
+/* A build or a run: the user's shell command in the worktree, output to log. */
+static void command_spec(const struct driver *d, struct cp_run_spec *spec, const char *cmd,
+			 const char *const *envp, const char *log, uint64_t timeout_s)
+{
+	spec->shell = cmd;
+	spec->cwd = cp_worktree_path(d->wt);
+	spec->env = envp;
+	spec->stdout_path = log;
+	spec->stderr_path = log;
+	spec->timeout_ms = timeout_s * 1000;
+	spec->file_max = d->job->output_max;
+}
+
 /* Builds commit id in the worktree: *ok, *secs and its signature (sig, "" when none). */
 static int build(struct driver *d, const struct cp_oid *id, const char *hex,
 		 int *ok, double *secs, char *sig, size_t sigsize)
@@ -399,13 +412,7 @@ static int build(struct driver *d, const struct cp_oid *id, const char *hex,
 		return cp_error_set(d->err, CP_ERR_IO, "cannot remove %s: %s", path, strerror(errno));
 	env_for(d, hex, -1, env);
 	snprintf(path, sizeof(path), "%s/commits/%s/build.log", d->job->out, hex);
-	spec.shell = d->job->build_cmd;
-	spec.cwd = cp_worktree_path(d->wt);
-	spec.env = envp;
-	spec.stdout_path = path;
-	spec.stderr_path = path;
-	spec.timeout_ms = d->job->build_timeout * 1000;
-	spec.file_max = d->job->output_max;
+	command_spec(d, &spec, d->job->build_cmd, envp, path, d->job->build_timeout);
 	progress(d, CP_PROGRESS_BUILD, hex, 0, 0);
 	ret = cp_run_start(d->pool, &spec, NULL, d->err);
 	if (!ret)
@@ -526,13 +533,7 @@ static int run_missing(struct driver *d, struct tested *t, const char *hex,
 				ret = cp_error_set(d->err, CP_ERR_IO, "path too long: %s", d->job->out);
 				break;
 			}
-			spec.shell = d->job->test_cmd;
-			spec.cwd = cp_worktree_path(d->wt);
-			spec.env = envp;
-			spec.stdout_path = path;
-			spec.stderr_path = path;
-			spec.timeout_ms = d->job->run_timeout * 1000;
-			spec.file_max = d->job->output_max;
+			command_spec(d, &spec, d->job->test_cmd, envp, path, d->job->run_timeout);
 			spec.tail_max = RUN_TAIL_MAX;
 			ret = cp_run_start(d->pool, &spec, &id_of[next - base], d->err);
 			next++;

@@ -868,6 +868,24 @@ static void sb_stat_summary(struct sbuf *b, struct sbuf *names,
 	free(off);
 }
 
+/* The opening both formats share: the commit, the show config, the buffers. */
+static int begin_commit_text(struct cp_repo *repo, const struct cp_oid *id, git_commit **c,
+			     struct show_config *sc, struct sbuf *b, struct sbuf *names,
+			     char **out, struct cp_error *err)
+{
+	int grc;
+
+	*out = NULL;
+	grc = git_commit_lookup(c, repo->git, cp__git_oid(id));
+	if (grc < 0) {
+		*c = NULL;
+		return cp__object_error(grc, cp__git_oid(id), err);
+	}
+	read_show_config(repo->git, sc);
+	b->quote_fully = names->quote_fully = sc->quote_fully;
+	return 0;
+}
+
 int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 			  char **out, struct cp_error *err)
 {
@@ -880,15 +898,9 @@ int cp_commit_format_show(struct cp_repo *repo, const struct cp_oid *id,
 	struct show_config sc;
 	int rc = 0, grc, as_root;
 
-	*out = NULL;
-	grc = git_commit_lookup(&c, repo->git, cp__git_oid(id));
-	if (grc < 0) {
-		c = NULL;
-		rc = cp__object_error(grc, cp__git_oid(id), err);
+	rc = begin_commit_text(repo, id, &c, &sc, &b, &names, out, err);
+	if (rc)
 		goto out;
-	}
-	read_show_config(repo->git, &sc);
-	b.quote_fully = names.quote_fully = sc.quote_fully;
 	if (sc.mailmap && git_mailmap_from_repository(&mailmap, repo->git) < 0)
 		mailmap = NULL;
 	grc = git_commit_author_with_mailmap(&author, c, mailmap);
@@ -956,17 +968,11 @@ int cp_commit_format_bisect(struct cp_repo *repo, const struct cp_oid *id,
 	git_commit *c = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	struct show_config sc;
-	int rc = 0, grc, merge;
+	int rc = 0, merge;
 
-	*out = NULL;
-	grc = git_commit_lookup(&c, repo->git, cp__git_oid(id));
-	if (grc < 0) {
-		c = NULL;
-		rc = cp__object_error(grc, cp__git_oid(id), err);
+	rc = begin_commit_text(repo, id, &c, &sc, &b, &names, out, err);
+	if (rc)
 		goto out;
-	}
-	read_show_config(repo->git, &sc);
-	b.quote_fully = names.quote_fully = sc.quote_fully;
 	if (!git_commit_parentcount(c) || cp__repo_is_shallow_boundary(repo, id))
 		goto empty;
 	merge = git_commit_parentcount(c) > 1;
