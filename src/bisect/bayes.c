@@ -69,7 +69,7 @@ void cp_bayes_config_init(struct cp_bayes_config *cfg)
 	cfg->false_positive = 0.002;
 	cfg->prior_outside = 0;	/* 0.01 / (candidates + 1) */
 	cfg->prior_a = 1.0;
-	cfg->prior_b = 2.0;	/* skeptical: a few lucky crashes do not make p high */
+	cfg->prior_b = 3.0;	/* skeptical: a few lucky crashes do not make p high */
 	cfg->build_cost = 600;
 	cfg->run_cost = 60;
 	cfg->max_runs_per_build = 10;
@@ -167,7 +167,7 @@ int cp_bayes_new(struct cp_bayes **out, const struct cp_graph *graph,
 	if (!(b->cfg.prior_a > 0))
 		b->cfg.prior_a = 1;
 	if (!(b->cfg.prior_b > 0))
-		b->cfg.prior_b = 2;
+		b->cfg.prior_b = 3;
 	if (b->cfg.prior_reliable < 0)
 		b->cfg.prior_reliable = 0;
 	else if (!(b->cfg.prior_reliable > 0))

@@ -68,7 +68,7 @@ struct cp_bayes_config {
 	 * otherwise).
 	 */
 	double prior_outside;
-	double prior_a, prior_b; /* Beta prior of the chance of reproducing (1, 2) */
+	double prior_a, prior_b; /* Beta prior of the chance of reproducing (1, 3) */
 	double build_cost;	/* seconds per build (600); the driver updates it live */
 	double run_cost;	/* seconds per run (60) */
 	unsigned max_runs_per_build; /* runs a new build is valued for (10) */
@@ -88,7 +88,10 @@ struct cp_bayes_config {
 	 * (nearly) always crashes; otherwise Beta(prior_a, prior_b), a flaky
 	 * one.  Defaults 0.1, (8, 0.5); prior_reliable < 0 turns the
 	 * reliable component off.  (At 0.3 a p = 0.5 reproducer that happens
-	 * to crash ~8 times in a row passed for a reliable one too often.)
+	 * to crash ~8 times in a row passed for a reliable one too often.
+	 * The flaky component is Beta(1, 3), mean 0.25: with Beta(1, 2) a
+	 * p = 0.1 reproducer was wrong in 1.6% of the trials stopped at 0.99,
+	 * with Beta(1, 3) in 0.8%; bench/README.md.)
 	 */
 	double prior_reliable;
 	double reliable_a, reliable_b;
