@@ -748,6 +748,18 @@ static double slot_silent(const struct cp_bayes *b, uint32_t slot)
 	return (s->s + 2 * b->silent) / (n + 2.0);
 }
 
+/*
+ * A built commit whose runs never said target or clean (the test hangs
+ * there, or another crash always comes first): more runs would only repeat
+ * that, so it is left alone, as a failed build is.
+ */
+#define SILENT_LIMIT 8
+
+static int untestable(const struct slot *s)
+{
+	return s->s >= SILENT_LIMIT && !s->t && !s->c;
+}
+
 static unsigned needed_clean(const struct cp_bayes *b, double p)
 {
 	double r;
@@ -818,7 +830,8 @@ static int verify(struct cp_bayes *b, uint32_t x, struct cp_bayes_summary *sum,
 			act->kind = CP_BAYES_BUILD;
 			act->slot = x;
 			act->verify = 1;
-		} else if (act && xs->build > 0 && xs->c + xs->s < 3 * need + 10) {
+		} else if (act && xs->build > 0 && !untestable(xs) &&
+			   xs->c + xs->s < 3 * need + 10) {
 			act->kind = CP_BAYES_RUN;
 			act->slot = x;
 			act->verify = 1;
@@ -846,7 +859,7 @@ static int verify(struct cp_bayes *b, uint32_t x, struct cp_bayes_summary *sum,
 		for (i = 0; i < b->n && !ret; i++) {
 			const struct slot *s = &b->slots[i];
 
-			if (s->build <= 0 || (!s->c && !s->t && i != (uint32_t)p))
+			if (s->build <= 0 || untestable(s) || (!s->c && !s->t && i != (uint32_t)p))
 				continue;
 			ret = ensure_anc(b, i, err);
 			if (ret || !contains(b, i, (uint32_t)p) || contains(b, i, x))
@@ -1078,7 +1091,7 @@ static int confirm_next(struct cp_bayes *b, uint32_t x, struct cp_bayes_action *
 	for (i = 0; i < b->nslots; i++) {
 		const struct slot *s = &b->slots[i];
 		double cost = cf->run_cost, gain;
-		int cand = s->build > 0;
+		int cand = s->build > 0 && !untestable(s);
 
 		if (!s->build && (cf->max_builds == 0 || b->builds < cf->max_builds)) {
 			/* x and its parents are worth a build */
@@ -1166,7 +1179,9 @@ int cp_bayes_next(struct cp_bayes *b, struct cp_bayes_action *out, struct cp_err
 	for (i = 0; i < b->nslots; i++) {
 		const struct slot *s = &b->slots[i];
 
-		if (s->build > 0) {
+		if (s->build > 0 && untestable(s)) {
+			continue;
+		} else if (s->build > 0) {
 			double cost = cf->run_cost, gain = run_info(b, i, err, &ret);
 
 			if (ret)

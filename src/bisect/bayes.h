@@ -27,7 +27,9 @@
  * same evidence read as verdicts (a commit that showed the target is bad, one
  * with only clean runs good, failed builds and silent-only commits skipped)
  * is taken whenever it is worth at least 0.9 of the best, so with a
- * deterministic test the engine builds the commits git bisect builds.
+ * deterministic test the engine builds the commits git bisect builds.  A
+ * built commit whose runs were all silent (8 of them) is left alone, as a
+ * failed build is: more runs there would only repeat that.
  * Once one hypothesis x holds half of the posterior, actions are valued
  * instead by how much they are expected to shrink the mass of x's
  * alternatives (Chernoff's rule): a clean run of x's parent weighs against

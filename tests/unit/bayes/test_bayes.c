@@ -89,6 +89,8 @@ struct tester {
 	uint64_t rng;
 	int broken_lo, broken_hi;	/* commits that do not build */
 	int noop;			/* a commit whose binary equals its parent's, or -1 */
+	int silent;			/* 1 + a commit whose runs are all silent; 0: none */
+	unsigned silent_runs;		/* runs asked of that commit */
 	int builds[64];
 	int nbuilds;
 	unsigned runs;
@@ -131,6 +133,11 @@ static int t_run(void *ctx, uint32_t slot, const struct cp_oid *id,
 	(void)err;
 	t->runs++;
 	*secs = 60;
+	if (t->silent && i == t->silent - 1) {
+		t->silent_runs++;
+		*o = CP_BAYES_SILENT;
+		return 0;
+	}
 	*o = ancestor(t->h, t->culprit, i) && unit(&t->rng) < t->p ? CP_BAYES_TARGET : CP_BAYES_CLEAN;
 	return 0;
 }
@@ -419,6 +426,29 @@ static void silent_runs_carry_no_evidence(void **state)
 	free(h.c);
 }
 
+/*
+ * The culprit's parent cannot be tested (every run there is another crash):
+ * after a few runs the engine leaves it alone and stops without a verified
+ * culprit, instead of asking for its runs until the budget.
+ */
+static void untestable_parent_is_left_alone(void **state)
+{
+	struct mem_history h = linear(40);
+	struct tester t = { .h = &h, .culprit = 20, .p = 1, .rng = 7, .broken_lo = -1,
+			    .broken_hi = -1, .noop = -1, .silent = 1 + 19 };
+	struct cp_bayes_summary sum;
+	struct cp_bayes_action last;
+
+	(void)state;
+	engine_bisect(&h, 39, 0, &t, &sum, &last);
+	assert_int_equal(last.kind, CP_BAYES_DONE);
+	assert_int_not_equal(last.reason, CP_BAYES_BUDGET);
+	assert_in_range(t.silent_runs, 1, 8);
+	assert_false(sum.verified);
+	assert_true(t.runs < 100);
+	free(h.c);
+}
+
 static void budget_stops_the_search(void **state)
 {
 	struct mem_history h = linear(100);
@@ -479,6 +509,7 @@ int main(void)
 		cmocka_unit_test(equal_signatures_flag_a_noop_culprit),
 		cmocka_unit_test(crash_everywhere_is_not_in_range),
 		cmocka_unit_test(silent_runs_carry_no_evidence),
+		cmocka_unit_test(untestable_parent_is_left_alone),
 		cmocka_unit_test(budget_stops_the_search),
 		cmocka_unit_test(bad_input),
 	};
