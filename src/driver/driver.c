@@ -1300,6 +1300,13 @@ static int bayes_drive(struct driver *d, struct cp_bayes_action *last)
 			return ret;
 		measured_costs(d, &bc, &rc);
 		cp_bayes_set_costs(d->bayes, bc, rc);
+		if (cp_progress_enabled(d->progress)) {
+			struct cp_bayes_summary sum;
+
+			/* the status line's "culprit 0.83 of 0.99" */
+			if (!cp_bayes_summarize(d->bayes, &sum, d->err))
+				d->pst.leader_p = sum.best_p;
+		}
 	}
 }
 
@@ -1435,6 +1442,7 @@ static int bayes_loop(struct driver *d, const struct cp_oid *start,
 	d->graph = &graph;
 	logf_(d, "bisecting with the Bayesian policy: %u candidates, confidence target %.3f\n",
 	      graph.n, cfg.confidence);
+	d->pst.target_p = cfg.confidence;
 	/* what the start test and the release search saw */
 	for (i = 0; i < d->ntested && !ret; i++) {
 		struct tested *t = &d->tested[i];
@@ -1621,6 +1629,7 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 	d.pst.steps_left = -1;
 	d.pst.revs_left = -1;
 	d.pst.eta_s = -1;
+	d.pst.leader_p = -1;
 	/* a status line only where someone watches: stderr a terminal */
 	ret = cp_progress_start(&d.progress, stderr, 0, err);
 	if (ret)

@@ -5,6 +5,7 @@
 
 #include "output/summary.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,10 @@ size_t cp_progress_format(const struct cp_progress_state *st, unsigned width,
 	if (st->revs_left >= 0)
 		part(line, sizeof(line), &len, "%ld rev%s left", st->revs_left,
 		     st->revs_left == 1 ? "" : "s");
+	if (st->leader_p >= 0 && st->leader_p <= 1 && st->target_p > 0 && st->target_p < 1)
+		/* rounded down: 0.989 must not read as a reached 0.99 */
+		part(line, sizeof(line), &len, "culprit %.2f of %.2f",
+		     floor(st->leader_p * 100) / 100, st->target_p);
 	if (st->label && st->label[0])
 		part(line, sizeof(line), &len, "%.40s", st->label);
 	if (st->commit[0])

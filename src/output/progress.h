@@ -44,13 +44,20 @@ struct cp_progress_state {
 	double phase_s;		/* time in the current phase */
 	double elapsed_s;	/* since the bisection started */
 	double eta_s;		/* time left; negative: unknown */
+	/*
+	 * Culprit policy: the leading culprit's posterior and the confidence
+	 * target it must reach ("culprit 0.83 of 0.99"), as there are no
+	 * steps to count; leader_p negative: not shown.
+	 */
+	double leader_p, target_p;
 };
 
 /*
  * Writes the status line for st into buf (at most width columns, ASCII,
  * NUL-terminated, cut with "..." when longer) and returns its length.
  * Example: "step 3 (~4 left) | 37 revs left | 1a2b3c4d5e6f | run 2/10 |
- * 1m2.0s | ETA 5m0.0s".
+ * 1m2.0s | ETA 5m0.0s"; under the culprit policy "step 7 | culprit 0.83 of
+ * 0.99 | 1a2b3c4d5e6f | run 1/1 4.0s | 40m1.0s".
  */
 size_t cp_progress_format(const struct cp_progress_state *st, unsigned width,
 			  char *buf, size_t size);
