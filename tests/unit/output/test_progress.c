@@ -79,24 +79,16 @@ static void release_search_label(void **state)
 /* The culprit policy counts no steps: the leader's posterior, rounded down. */
 static void culprit_policy_posterior(void **state)
 {
-	struct cp_progress_state st;
+	struct cp_progress_state st = base();
 	char buf[256];
 
 	(void)state;
-	memset(&st, 0, sizeof(st));
-	st.step = 7;
-	st.steps_left = -1;
-	st.revs_left = -1;
+	st.steps_left = st.revs_left = -1;
 	st.eta_s = -1;
 	st.leader_p = 0.834;
 	st.target_p = 0.99;
-	strcpy(st.commit, "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d");
-	st.phase = CP_PROGRESS_RUN;
-	st.runs_done = 1;
-	st.runs_total = 1;
-	st.phase_s = 4;
 	cp_progress_format(&st, 0, buf, sizeof(buf));
-	assert_string_equal(buf, "step 7 | culprit 0.83 of 0.99 | 1a2b3c4d5e6f | run 1/1 4.0s");
+	assert_string_equal(buf, "step 3 | culprit 0.83 of 0.99 | 1a2b3c4d5e6f | run 2/10 5.0s | 1m2.0s");
 	st.leader_p = 0.9899;
 	cp_progress_format(&st, 0, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "culprit 0.98 of 0.99"));
