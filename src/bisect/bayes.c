@@ -760,6 +760,17 @@ static int untestable(const struct slot *s)
 	return s->s >= SILENT_LIMIT && !s->t && !s->c;
 }
 
+/* Built, and worth another run. */
+static int runnable(const struct slot *s)
+{
+	return s->build > 0 && !untestable(s);
+}
+
+int cp_bayes_untestable(const struct cp_bayes *b, uint32_t slot)
+{
+	return slot < b->nslots && untestable(&b->slots[slot]);
+}
+
 static unsigned needed_clean(const struct cp_bayes *b, double p)
 {
 	double r;
@@ -830,8 +841,7 @@ static int verify(struct cp_bayes *b, uint32_t x, struct cp_bayes_summary *sum,
 			act->kind = CP_BAYES_BUILD;
 			act->slot = x;
 			act->verify = 1;
-		} else if (act && xs->build > 0 && !untestable(xs) &&
-			   xs->c + xs->s < 3 * need + 10) {
+		} else if (act && runnable(xs) && xs->c + xs->s < 3 * need + 10) {
 			act->kind = CP_BAYES_RUN;
 			act->slot = x;
 			act->verify = 1;
@@ -859,7 +869,7 @@ static int verify(struct cp_bayes *b, uint32_t x, struct cp_bayes_summary *sum,
 		for (i = 0; i < b->n && !ret; i++) {
 			const struct slot *s = &b->slots[i];
 
-			if (s->build <= 0 || untestable(s) || (!s->c && !s->t && i != (uint32_t)p))
+			if (!runnable(s) || (!s->c && !s->t && i != (uint32_t)p))
 				continue;
 			ret = ensure_anc(b, i, err);
 			if (ret || !contains(b, i, (uint32_t)p) || contains(b, i, x))
@@ -1091,7 +1101,7 @@ static int confirm_next(struct cp_bayes *b, uint32_t x, struct cp_bayes_action *
 	for (i = 0; i < b->nslots; i++) {
 		const struct slot *s = &b->slots[i];
 		double cost = cf->run_cost, gain;
-		int cand = s->build > 0 && !untestable(s);
+		int cand = runnable(s);
 
 		if (!s->build && (cf->max_builds == 0 || b->builds < cf->max_builds)) {
 			/* x and its parents are worth a build */
@@ -1179,9 +1189,7 @@ int cp_bayes_next(struct cp_bayes *b, struct cp_bayes_action *out, struct cp_err
 	for (i = 0; i < b->nslots; i++) {
 		const struct slot *s = &b->slots[i];
 
-		if (s->build > 0 && untestable(s)) {
-			continue;
-		} else if (s->build > 0) {
+		if (runnable(s)) {
 			double cost = cf->run_cost, gain = run_info(b, i, err, &ret);
 
 			if (ret)

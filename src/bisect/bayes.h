@@ -185,6 +185,12 @@ int cp_bayes_add_run(struct cp_bayes *b, uint32_t slot, enum cp_bayes_outcome ou
 
 int cp_bayes_next(struct cp_bayes *b, struct cp_bayes_action *out, struct cp_error *err);
 
+/*
+ * 1 when slot is built and its runs were all silent, 8 or more of them: the
+ * engine asks no more of it (a caller may report it as skipped).
+ */
+int cp_bayes_untestable(const struct cp_bayes *b, uint32_t slot);
+
 /* Posterior of candidate slot, or of "not in range" for CP_BAYES_OUTSIDE. */
 double cp_bayes_posterior(struct cp_bayes *b, int64_t slot);
 

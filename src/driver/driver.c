@@ -1221,21 +1221,6 @@ static void measured_costs(const struct driver *d, double *build_s, double *run_
 		*run_s /= jobs;
 }
 
-/* Runs on one commit with neither the target nor clean before it is skipped. */
-#define SILENT_LIMIT 8
-
-static int untestable(struct driver *d, const struct tested *t)
-{
-	unsigned k;
-
-	if (t->nruns < SILENT_LIMIT || (d->job->fix && t->nruns < SILENT_LIMIT * d->job->runs))
-		return 0;
-	for (k = 0; k < t->nruns; k++)
-		if (evidence_of(d, t->outcomes[k]) != CP_BAYES_SILENT)
-			return 0;
-	return 1;
-}
-
 /*
  * The engine's loop (cp_bayes_drive()'s, done here because one run request
  * becomes a batch: `jobs` runs at once cost the wall time of one, and a fix
@@ -1283,11 +1268,11 @@ static int bayes_drive(struct driver *d, struct cp_bayes_action *last)
 			 * The worktree now holds this build (cp_bayes_drive()
 			 * records that too): a repeated report says so.  A
 			 * commit whose runs never say target or clean (a test
-			 * that hangs or cannot run there) would be asked for
-			 * runs until the budget: it is reported as untestable,
-			 * as git skips it.
+			 * that hangs or cannot run there) is left alone by the
+			 * engine (cp_bayes_untestable()): it is reported as
+			 * skipped, as git skips it.
 			 */
-			if (!ret && untestable(d, t)) {
+			if (!ret && cp_bayes_untestable(d->bayes, act.slot)) {
 				logf_(d, "%u runs and no evidence: the commit cannot be tested, skipped\n",
 				      t->nruns);
 				t->verdict = V_SKIP;

@@ -94,6 +94,9 @@ if grep -q "^first bad commit: $want" "$TMP/hang.txt" || grep -q "$want" "$TMP/h
 else
 	fail "hang: the culprit is named (found or candidate)"
 fi
+grep -q 'runs and no evidence: the commit cannot be tested, skipped' "$TMP/hang.txt" &&
+	pass "hang: the hanging commit is skipped after its silent runs" ||
+	fail "hang: the hanging commit is skipped after its silent runs"
 [ "$status" = 0 ] || [ "$status" = 6 ] && pass "hang: exits 0 or inconclusive" || fail "hang: exit $status"
 [ "$took" -lt 120 ] && pass "hang: bounded by the timeout (${took}s)" || fail "hang: took ${took}s"
 sleep 1
