@@ -813,6 +813,29 @@ static uint32_t popcount_slot(const struct cp_bayes *b, uint32_t slot)
 }
 
 /*
+ * Target runs of a culprit's parent that the false-positive rate does not
+ * explain.  At the default rate (0.002) any target run there counts: the
+ * crash where the culprit is absent means the culprit is wrong.  A caller
+ * that sets a rate of 1% or more expects such runs (culprit bisect --fix,
+ * where a "target" is a clean batch and a flaky reproducer gives one before
+ * the fix too): up to the rate's mean plus two standard deviations over the
+ * parent's runs are then tolerated, and the posterior weighs them.
+ */
+#define FP_EXPECTED 0.01
+
+static int unexplained_target(const struct cp_bayes *b, uint32_t p)
+{
+	const struct slot *s = &b->slots[p];
+	double fp = b->cfg.false_positive, n = s->t + s->c;
+
+	if (!s->t)
+		return 0;
+	if (fp < FP_EXPECTED)
+		return 1;
+	return s->t > floor(fp * n + 2 * sqrt(fp * (1 - fp) * n));
+}
+
+/*
  * Verification of culprit x: fills the parents and *verified; *act (when
  * not NULL) receives the action that would help most, kind DONE if none.
  */
@@ -889,12 +912,12 @@ static int verify(struct cp_bayes *b, uint32_t x, struct cp_bayes_summary *sum,
 			pp->slot = p;
 			pp->clean_runs = clean;
 			pp->target_runs = b->slots[p].t;
-			pp->ok = clean >= need && !b->slots[p].t;
+			pp->ok = clean >= need && !unexplained_target(b, p);
 		}
-		if (clean >= need && !b->slots[p].t)
+		if (clean >= need && !unexplained_target(b, p))
 			continue;
 		all = 0;
-		if (!act || act->kind != CP_BAYES_DONE || b->slots[p].t)
+		if (!act || act->kind != CP_BAYES_DONE || unexplained_target(b, p))
 			continue;
 		if (best_run >= 0) {
 			act->kind = CP_BAYES_RUN;

@@ -63,7 +63,12 @@
 
 struct cp_bayes_config {
 	double confidence;	/* stop at this posterior (0.99) */
-	double false_positive;	/* target seen where the culprit is absent (0.002) */
+	/*
+	 * Target seen where the culprit is absent (0.002).  From 0.01 on such
+	 * runs are expected (a clean batch before the fix, culprit bisect
+	 * --fix), and a parent may show a few and still be verified.
+	 */
+	double false_positive;
 	/*
 	 * Prior of "not in range" (0: 0.01 / (candidates + 1), so that, as
 	 * git, the engine trusts the good commits until runs there say

@@ -1333,9 +1333,13 @@ static int bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 
 			if (p->slot >= 0) {
 				cp_oid_to_hex(cp_bayes_slot_oid(d->bayes, (uint32_t)p->slot), hex);
-				logf_(d, "parent %s: %u %s (needed %u)%s\n", hex, p->clean_runs, unit,
-				      s->needed_clean, p->target_runs ?
-				      (d->job->fix ? ", clean too" : ", crashed too") : "");
+				if (p->target_runs)
+					logf_(d, "parent %s: %u %s (needed %u), %u %s too\n", hex,
+					      p->clean_runs, unit, s->needed_clean, p->target_runs,
+					      d->job->fix ? "clean" : "with the crash");
+				else
+					logf_(d, "parent %s: %u %s (needed %u)\n", hex, p->clean_runs,
+					      unit, s->needed_clean);
 			} else {
 				snprintf(hex, sizeof(hex), "outside the range");
 				logf_(d, "parent outside the range (%s): %u %s\n",
@@ -1380,6 +1384,38 @@ static int bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 }
 
 /*
+ * --fix: the engine's "target" is a batch of `runs` clean runs, and a
+ * flaky reproducer gives one where the fix is not in yet too, with chance
+ * (1 - p)^runs: that is the engine's false-positive rate, not its default
+ * 0.002, or one lucky clean batch passes for the fix.  p is read from the
+ * start commit's runs, kept low on purpose ((crashes) / (runs + 2)), since
+ * a rate too low makes the engine over-confident and one too high only
+ * costs batches.  Bounded by what the engine takes (below 0.5).
+ */
+static double fix_false_positive(struct driver *d, const struct cp_oid *start)
+{
+	unsigned k, crashes = 0, clean = 0;
+	double p, fp;
+	size_t i;
+
+	for (i = 0; i < d->ntested; i++) {
+		const struct tested *t = &d->tested[i];
+
+		if (!cp_oid_equal(&t->id, start))
+			continue;
+		for (k = 0; k < t->nruns; k++) {
+			if (!t->outcomes[k])
+				continue;
+			crashes += is_target(d, t->outcomes[k]);
+			clean += !strcmp(t->outcomes[k], "OK");
+		}
+	}
+	p = crashes / (crashes + clean + 2.0);
+	fp = pow(1 - p, d->job->runs ? d->job->runs : 1);
+	return fp < 0.002 ? 0.002 : fp > 0.45 ? 0.45 : fp;
+}
+
+/*
  * The culprit policy.  Cause: the candidates are the start commit's
  * ancestors that are not the good commits'.  Fix: the fixed end's that are
  * not the start commit's, which plays the good commit (it contains no fix).
@@ -1412,6 +1448,11 @@ static int bayes_loop(struct driver *d, const struct cp_oid *start,
 	cfg.one_worktree = 1;
 	cfg.src = &d->src;
 	cfg.max_runs = 100 * d->job->runs + 1000;
+	if (d->job->fix) {
+		cfg.false_positive = fix_false_positive(d, start);
+		logf_(d, "a batch of %u runs is clean without the fix with chance %.3g (the start commit's runs)\n",
+		      d->job->runs, cfg.false_positive);
+	}
 	{
 		double bc, rc;
 

@@ -135,4 +135,46 @@ expect_status "missing build command: the start commit does not build" 11 "$CULP
 expect_status "missing test command: no crash on the start commit" 12 "$CULPRIT" bisect \
 	--repo "$TMP/loud" --bad HEAD --good HEAD~2 --build true --test no-such-test-command \
 	--runs 1 --out "$TMP/o-notest"
+
+# 6. a fix bisection with a reproducer that crashes in ~20% of runs: a
+# batch of 5 runs is then clean in ~1 of 3 before the fix too.  Taken for
+# near-proof of the fix, one such batch once made culprit blame commit 2.
+# The runs are pseudo-random by run index and commit, so deterministic.
+f=$TMP/fixflaky
+mkdir -p "$f" && git -C "$f" init -q
+for i in $(seq 1 40); do
+	if [ "$i" -ge 29 ]; then echo fine; else echo bug; fi > "$f/state.txt"
+	echo "$i" > "$f/version.txt"
+	git -C "$f" add state.txt version.txt
+	commit "$f" "$i" "change $i"
+done
+cat > "$TMP/repro20.sh" <<'SH'
+#!/bin/sh
+grep -q bug state.txt || exit 0
+x=$(( (CULPRIT_RUN * 2654435761 + $(cat version.txt) * 40503 + 97) % 4294967296 ))
+x=$(( (x ^ (x >> 13)) * 1274126177 % 4294967296 ))
+[ $(( (x >> 8) % 100 )) -lt 20 ] || exit 0
+exec "$REPRO_ASAN"
+SH
+cat > "$TMP/asan.sh" <<'SH'
+#!/bin/sh
+echo "==1==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000018"
+echo "WRITE of size 1 at 0x602000000018 thread T0"
+echo "    #0 0x401136 in planted_bug /src/prog.c:4"
+echo "    #1 0x7f0 in main /src/prog.c:9"
+exit 1
+SH
+chmod +x "$TMP/repro20.sh" "$TMP/asan.sh"
+want=$(git -C "$f" rev-list --reverse HEAD | sed -n 29p)
+REPRO_ASAN=$TMP/asan.sh "$CULPRIT" bisect --fix --repo "$f" --bad HEAD~39 --good HEAD \
+	--build true --test "$TMP/repro20.sh" --runs 5 --jobs 2 --out "$TMP/o-fixflaky" \
+	>"$TMP/fixflaky.txt" 2>&1
+check "flaky fix: exits 0" 0 $?
+check "flaky fix: finds the fix" "fix commit: $want change 29" \
+	"$(grep '^fix commit:' "$TMP/fixflaky.txt")"
+grep -q '^a batch of 5 runs is clean without the fix with chance 0\.' "$TMP/fixflaky.txt" &&
+	pass "flaky fix: the clean-batch chance before the fix is logged" ||
+	fail "flaky fix: the clean-batch chance before the fix is logged"
+grep -q '^verified: yes' "$TMP/fixflaky.txt" && pass "flaky fix: verified" ||
+	fail "flaky fix: verified"
 finish
