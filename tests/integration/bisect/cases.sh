@@ -5,12 +5,14 @@
 . "$(dirname "$0")/../lib.sh"
 
 # The default policy (culprit) throughout.
-# A linear history where state.txt says "bug" from commit $2 on.
-linear_repo() {	# linear_repo DIR CULPRIT N
+# A linear history where state.txt says "bug" from commit $2 on (until
+# commit $4, the fix, when given).
+linear_repo() {	# linear_repo DIR CULPRIT N [FIX]
 	local i
 	mkdir -p "$1" && git -C "$1" init -q
 	for i in $(seq 1 "$3"); do
-		if [ "$i" -ge "$2" ]; then echo bug; else echo fine; fi > "$1/state.txt"
+		if [ "$i" -ge "$2" ] && [ "$i" -lt "${4:-$(($3 + 1))}" ]; then echo bug
+		else echo fine; fi > "$1/state.txt"
 		echo "$i" > "$1/version.txt"
 		git -C "$1" add state.txt version.txt
 		commit "$1" "$i" "change $i"
@@ -141,13 +143,7 @@ expect_status "missing test command: no crash on the start commit" 12 "$CULPRIT"
 # near-proof of the fix, one such batch once made culprit blame commit 2.
 # The runs are pseudo-random by run index and commit, so deterministic.
 f=$TMP/fixflaky
-mkdir -p "$f" && git -C "$f" init -q
-for i in $(seq 1 40); do
-	if [ "$i" -ge 29 ]; then echo fine; else echo bug; fi > "$f/state.txt"
-	echo "$i" > "$f/version.txt"
-	git -C "$f" add state.txt version.txt
-	commit "$f" "$i" "change $i"
-done
+linear_repo "$f" 1 40 29
 cat > "$TMP/repro20.sh" <<'SH'
 #!/bin/sh
 grep -q bug state.txt || exit 0
