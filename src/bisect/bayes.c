@@ -378,6 +378,17 @@ static inline int contains(const struct cp_bayes *b, uint32_t slot, uint32_t h)
 	return slot < b->n && a && (a[h / 64] >> (h % 64) & 1);
 }
 
+/*
+ * Can a run of slot show the target under hypothesis h (b->n: "not in
+ * range")?  Cause: where h is contained.  Fix: where it is not.
+ */
+static inline int shows(const struct cp_bayes *b, uint32_t slot, uint32_t h)
+{
+	if (h == b->n)
+		return !b->cfg.fix;
+	return !!contains(b, slot, h) != !!b->cfg.fix;
+}
+
 static double lbeta(double x, double y)
 {
 	return lgamma(x) + lgamma(y) - lgamma(x + y);
@@ -643,11 +654,16 @@ static int update(struct cp_bayes *b, struct cp_error *err)
 	ret = signature_penalties(b, err);
 	if (ret)
 		return ret;
+	/* from here on tin and cin count the runs where h lets the target show */
+	for (h = 0; h < b->n && cf->fix; h++) {
+		b->tin[h] = (unsigned)T - b->tin[h];
+		b->cin[h] = (unsigned)C - b->cin[h];
+	}
 	lprior = log((1 - cf->prior_outside) / b->n);
 	maxl = -INFINITY;
 	for (h = 0; h <= b->n; h++) {
-		double tin = h < b->n ? b->tin[h] : (double)T;
-		double cin = h < b->n ? b->cin[h] : (double)C;
+		double tin = h < b->n ? b->tin[h] : cf->fix ? 0 : (double)T;
+		double cin = h < b->n ? b->cin[h] : cf->fix ? 0 : (double)C;
 		struct pmix m;
 		double l;
 
@@ -677,12 +693,12 @@ static int update(struct cp_bayes *b, struct cp_error *err)
 	return 0;
 }
 
-/* Posterior that slot contains the culprit ("not in range" included). */
+/* Posterior that a run of slot can show the target (shows()). */
 static double slot_mass(const struct cp_bayes *b, uint32_t slot)
 {
-	double out = b->w[b->n];
+	double in = b->w[b->n] + (slot < b->n ? b->mass[slot] : 0);
 
-	return slot < b->n ? b->mass[slot] + out : out;
+	return b->cfg.fix ? 1 - in : in;
 }
 
 static double ent(double x)
@@ -812,27 +828,94 @@ static uint32_t popcount_slot(const struct cp_bayes *b, uint32_t slot)
 	return c;
 }
 
-/*
- * Target runs of a culprit's parent that the false-positive rate does not
- * explain.  At the default rate (0.002) any target run there counts: the
- * crash where the culprit is absent means the culprit is wrong.  A caller
- * that sets a rate of 1% or more expects such runs (culprit bisect --fix,
- * where a "target" is a clean batch and a flaky reproducer gives one before
- * the fix too): up to the rate's mean plus two standard deviations over the
- * parent's runs are then tolerated, and the posterior weighs them.
- */
-#define FP_EXPECTED 0.01
-
-static int unexplained_target(const struct cp_bayes *b, uint32_t p)
+static void suggest(struct cp_bayes_action *act, enum cp_bayes_kind kind, uint32_t slot)
 {
-	const struct slot *s = &b->slots[p];
-	double fp = b->cfg.false_positive, n = s->t + s->c;
+	act->kind = kind;
+	act->slot = slot;
+	act->verify = 1;
+}
 
-	if (!s->t)
-		return 0;
-	if (fp < FP_EXPECTED)
-		return 1;
-	return s->t > floor(fp * n + 2 * sqrt(fp * (1 - fp) * n));
+/*
+ * Verification of fix x, the mirror of a culprit's: x itself ran clean
+ * often enough for the confidence target (a commit after the fix that still
+ * crashed would be the fix instead), and each parent, or a commit that
+ * contains it but not x, showed the target.  A parent's parents[].clean_runs
+ * counts those target runs.
+ */
+static int verify_fix(struct cp_bayes *b, uint32_t x, struct cp_bayes_summary *sum,
+		      struct cp_bayes_action *act, struct cp_error *err)
+{
+	const struct cp_graph *g = b->g;
+	const struct slot *xs = &b->slots[x];
+	unsigned need = needed_clean(b, p_low(b, x)), good_target = 0;
+	uint32_t k, i;
+	int ret, all = 1;
+
+	sum->needed_clean = need;
+	sum->culprit_target_runs = xs->t;
+	sum->culprit_clean_runs = xs->c;
+	sum->nparents = 0;
+	if (xs->c < need || xs->t) {
+		all = 0;
+		if (act && act->kind == CP_BAYES_DONE && !xs->t) {
+			if (xs->build == 0)
+				suggest(act, CP_BAYES_BUILD, x);
+			else if (runnable(xs) && xs->t + xs->c + xs->s < 3 * need + 10)
+				suggest(act, CP_BAYES_RUN, x);
+		}
+	}
+	for (i = b->n; i < b->nslots; i++)
+		good_target += b->slots[i].t;
+	ret = ensure_anc(b, x, err);
+	for (k = g->parent_off[x]; k < parent_end(b, x) && !ret; k++) {
+		struct cp_bayes_parent *pp = sum->nparents < CP_BAYES_MAX_PARENTS ?
+			&sum->parents[sum->nparents++] : NULL;
+		int32_t p = g->parents[k];
+		unsigned target = 0;
+		int64_t best_run = -1;
+
+		if (p == CP_NOT_CANDIDATE) {
+			/* the start commit's ancestor: the start showed the target */
+			if (pp) {
+				pp->slot = CP_BAYES_OUTSIDE;
+				pp->clean_runs = good_target;
+				pp->ok = good_target > 0;
+			}
+			all &= good_target > 0;
+			continue;
+		}
+		for (i = 0; i < b->n && !ret; i++) {
+			const struct slot *s = &b->slots[i];
+
+			if (!runnable(s) && !s->t)
+				continue;
+			ret = ensure_anc(b, i, err);
+			if (ret || !contains(b, i, (uint32_t)p) || contains(b, i, x))
+				continue;
+			target += s->t;
+			if (runnable(s) && (best_run < 0 || i == (uint32_t)p))
+				best_run = i;
+		}
+		if (ret)
+			break;
+		if (pp) {
+			pp->slot = p;
+			pp->clean_runs = target;
+			pp->target_runs = b->slots[p].t;
+			pp->ok = target > 0;
+		}
+		if (target)
+			continue;
+		all = 0;
+		if (!act || act->kind != CP_BAYES_DONE)
+			continue;
+		if (best_run >= 0)
+			suggest(act, CP_BAYES_RUN, (uint32_t)best_run);
+		else if (b->slots[p].build == 0)
+			suggest(act, CP_BAYES_BUILD, (uint32_t)p);
+	}
+	sum->verified = all && !ret;
+	return ret;
 }
 
 /*
@@ -858,6 +941,8 @@ static int verify(struct cp_bayes *b, uint32_t x, struct cp_bayes_summary *sum,
 		act->kind = CP_BAYES_DONE;
 		act->reason = CP_BAYES_CONFIDENT;
 	}
+	if (b->cfg.fix)
+		return verify_fix(b, x, sum, act, err);
 	if (!xs->t) {
 		all = 0;
 		if (act && xs->build == 0) {
@@ -912,12 +997,12 @@ static int verify(struct cp_bayes *b, uint32_t x, struct cp_bayes_summary *sum,
 			pp->slot = p;
 			pp->clean_runs = clean;
 			pp->target_runs = b->slots[p].t;
-			pp->ok = clean >= need && !unexplained_target(b, p);
+			pp->ok = clean >= need && !b->slots[p].t;
 		}
-		if (clean >= need && !unexplained_target(b, p))
+		if (clean >= need && !b->slots[p].t)
 			continue;
 		all = 0;
-		if (!act || act->kind != CP_BAYES_DONE || unexplained_target(b, p))
+		if (!act || act->kind != CP_BAYES_DONE || b->slots[p].t)
 			continue;
 		if (best_run >= 0) {
 			act->kind = CP_BAYES_RUN;
@@ -959,7 +1044,10 @@ static int64_t git_choice(struct cp_bayes *b, struct cp_error *err)
 	for (i = 0; i < b->n; i++) {
 		const struct slot *s = &b->slots[i];
 
-		if (s->t) {
+		/* a fix bisection's verdicts are swapped: the target is "old" */
+		if (b->cfg.fix && s->t) {
+			goods[ng++] = b->g->oids[i];
+		} else if (b->cfg.fix ? s->c > 0 : s->t > 0) {
 			uint32_t pc;
 
 			if (ensure_anc(b, i, err)) {
@@ -1039,7 +1127,7 @@ static double run_info(struct cp_bayes *b, uint32_t slot, struct cp_error *err, 
 
 		if (w <= 0)
 			continue;
-		q = (h == b->n || contains(b, slot, h)) ? b->phat[h] : fp;
+		q = shows(b, slot, h) ? b->phat[h] : fp;
 		pt += w * q;
 		h0 -= w * log2(w);
 		if (q > 0)
@@ -1090,13 +1178,13 @@ static double confirm_gain(struct cp_bayes *b, uint32_t slot, uint32_t x,
 	*ret = ensure_anc(b, slot, err);
 	if (*ret)
 		return 0;
-	qx = contains(b, slot, x) ? b->phat[x] : fp;
+	qx = shows(b, slot, x) ? b->phat[x] : fp;
 	for (h = 0; h <= b->n; h++) {
 		double w = b->w[h], q;
 
 		if (h == x || w <= 0)
 			continue;
-		q = (h == b->n || contains(b, slot, h)) ? b->phat[h] : fp;
+		q = shows(b, slot, h) ? b->phat[h] : fp;
 		r += w;
 		rt += w * q;
 		rc += w * (1 - q);

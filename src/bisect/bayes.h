@@ -19,6 +19,9 @@
  * prior_outside on "not in range".  Commits whose builds have equal
  * signatures are one binary: a hypothesis that would make them differ is
  * weighted down by the false-positive rate, so their evidence is shared.
+ * For a fix bisection (cfg.fix) the candidates are fixes and the model
+ * mirrors: the target shows with p where the fix is not contained, and a
+ * fix is verified by its own clean runs and its parents' target runs.
  *
  * Choice.  The next action is the one with the most expected information
  * (bits about "is the culprit contained in this commit") per second: one
@@ -63,12 +66,7 @@
 
 struct cp_bayes_config {
 	double confidence;	/* stop at this posterior (0.99) */
-	/*
-	 * Target seen where the culprit is absent (0.002).  From 0.01 on such
-	 * runs are expected (a clean batch before the fix, culprit bisect
-	 * --fix), and a parent may show a few and still be verified.
-	 */
-	double false_positive;
+	double false_positive;	/* target seen where the culprit is absent (0.002) */
 	/*
 	 * Prior of "not in range" (0: 0.01 / (candidates + 1), so that, as
 	 * git, the engine trusts the good commits until runs there say
@@ -82,6 +80,14 @@ struct cp_bayes_config {
 	unsigned max_builds;	/* budget; 0: none */
 	unsigned max_runs;	/* budget; 0: none */
 	int first_parent;
+	/*
+	 * Fix bisection: the candidates are where the crash went away, so a
+	 * commit that contains candidate h shows the target only by a false
+	 * positive, and one that does not shows it with the chance p (the
+	 * start commit, a good slot, contains no candidate).  "Not in range"
+	 * is then "the target never shows but by false positives".
+	 */
+	int fix;
 	/*
 	 * One work tree: a run of a commit other than the one built last
 	 * needs a rebuild, and is valued at build_cost + run_cost.

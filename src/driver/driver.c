@@ -983,31 +983,6 @@ static enum cp_bayes_outcome evidence_of(struct driver *d, const char *outcome)
 	return !strcmp(outcome, "OK") ? CP_BAYES_CLEAN : CP_BAYES_SILENT;
 }
 
-/*
- * A fix bisection asks the engine which commit made the crash go away, so
- * the roles swap: the engine's "target" is a clean batch (the fix is in),
- * its "clean" a batch that showed the crash (the fix is not in yet).  The
- * engine takes its target as near-certain evidence, which one clean run of
- * a flaky reproducer is not, so a whole batch of `runs` runs is one piece
- * of evidence, judged as the git policy judges a commit: the crash in any
- * run, or every run clean, or else nothing (other crashes, infra).
- */
-static enum cp_bayes_outcome fix_evidence(struct driver *d, const struct tested *t,
-					  unsigned base, unsigned n)
-{
-	unsigned k, target = 0, clean = 0;
-
-	for (k = base; k < base + n; k++) {
-		if (!t->outcomes[k])
-			continue;
-		target += is_target(d, t->outcomes[k]);
-		clean += !strcmp(t->outcomes[k], "OK");
-	}
-	if (target)
-		return CP_BAYES_CLEAN;
-	return n && clean == n ? CP_BAYES_TARGET : CP_BAYES_SILENT;
-}
-
 /* The tested entry of id, added when new (culprit policy: runs grow). */
 static int tested_of(struct driver *d, const struct cp_oid *id, struct tested **out)
 {
@@ -1252,16 +1227,13 @@ static int bayes_drive(struct driver *d, struct cp_bayes_action *last)
 			if (!ret)
 				ret = cp_bayes_add_build(d->bayes, act.slot, ok, t->sig, d->err);
 		} else {
-			unsigned base, n = d->job->fix ? d->job->runs : d->job->jobs, k;
+			unsigned base, n = d->job->jobs, k;
 
 			ret = tested_of(d, id, &t);
 			base = t ? t->nruns : 0;
 			if (!ret)
 				ret = b_runs(d, t, n);
-			if (!ret && d->job->fix)
-				ret = cp_bayes_add_run(d->bayes, act.slot, fix_evidence(d, t, base, n),
-						       1, d->err);
-			for (k = base; k < base + n && !ret && !d->job->fix; k++)
+			for (k = base; k < base + n && !ret; k++)
 				ret = cp_bayes_add_run(d->bayes, act.slot,
 						       evidence_of(d, t->outcomes[k]), 1, d->err);
 			/*
@@ -1319,24 +1291,25 @@ static int bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 	logf_(d, "reproduction chance estimate: %.2f\n", s->repro);
 	if (s->best >= 0) {
 		if (d->job->fix)
-			logf_(d, "verified: %s; the fix was clean in %u of %u batches of %u runs\n",
-			      s->verified ? "yes" : "no", s->culprit_target_runs,
-			      s->culprit_target_runs + s->culprit_clean_runs, d->job->runs);
+			logf_(d, "verified: %s; the fix was clean in %u of %u runs (needed %u)\n",
+			      s->verified ? "yes" : "no", s->culprit_clean_runs,
+			      s->culprit_target_runs + s->culprit_clean_runs, s->needed_clean);
 		else
 			logf_(d, "verified: %s; the culprit showed the crash in %u of %u runs\n",
 			      s->verified ? "yes" : "no", s->culprit_target_runs,
 			      s->culprit_target_runs + s->culprit_clean_runs);
 		for (i = 0; i < s->nparents; i++) {
 			const struct cp_bayes_parent *p = &s->parents[i];
-			const char *unit = d->job->fix ? "batches with the crash" : "clean runs";
+			const char *unit = d->job->fix ? "runs with the crash" : "clean runs";
 			json_t *po;
 
 			if (p->slot >= 0) {
 				cp_oid_to_hex(cp_bayes_slot_oid(d->bayes, (uint32_t)p->slot), hex);
-				if (p->target_runs)
-					logf_(d, "parent %s: %u %s (needed %u), %u %s too\n", hex,
-					      p->clean_runs, unit, s->needed_clean, p->target_runs,
-					      d->job->fix ? "clean" : "with the crash");
+				if (d->job->fix)
+					logf_(d, "parent %s: %u %s (needed 1)\n", hex, p->clean_runs, unit);
+				else if (p->target_runs)
+					logf_(d, "parent %s: %u %s (needed %u), %u with the crash too\n",
+					      hex, p->clean_runs, unit, s->needed_clean, p->target_runs);
 				else
 					logf_(d, "parent %s: %u %s (needed %u)\n", hex, p->clean_runs,
 					      unit, s->needed_clean);
@@ -1366,7 +1339,7 @@ static int bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 			"culprit_runs", "target", (int)s->culprit_target_runs,
 			"clean", (int)s->culprit_clean_runs,
 			"parents", parents, "builds", (int)s->builds, "runs", (int)s->runs,
-			"runs_per_evidence", d->job->fix ? (int)d->job->runs : 1);
+			"runs_per_evidence", 1);
 	if (!obj)
 		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
 	if (s->best == CP_BAYES_OUTSIDE)
@@ -1381,38 +1354,6 @@ static int bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 	}
 	d->bayes_result = obj;
 	return 0;
-}
-
-/*
- * --fix: the engine's "target" is a batch of `runs` clean runs, and a
- * flaky reproducer gives one where the fix is not in yet too, with chance
- * (1 - p)^runs: that is the engine's false-positive rate, not its default
- * 0.002, or one lucky clean batch passes for the fix.  p is read from the
- * start commit's runs, kept low on purpose ((crashes) / (runs + 2)), since
- * a rate too low makes the engine over-confident and one too high only
- * costs batches.  Bounded by what the engine takes (below 0.5).
- */
-static double fix_false_positive(struct driver *d, const struct cp_oid *start)
-{
-	unsigned k, crashes = 0, clean = 0;
-	double p, fp;
-	size_t i;
-
-	for (i = 0; i < d->ntested; i++) {
-		const struct tested *t = &d->tested[i];
-
-		if (!cp_oid_equal(&t->id, start))
-			continue;
-		for (k = 0; k < t->nruns; k++) {
-			if (!t->outcomes[k])
-				continue;
-			crashes += is_target(d, t->outcomes[k]);
-			clean += !strcmp(t->outcomes[k], "OK");
-		}
-	}
-	p = crashes / (crashes + clean + 2.0);
-	fp = pow(1 - p, d->job->runs ? d->job->runs : 1);
-	return fp < 0.002 ? 0.002 : fp > 0.45 ? 0.45 : fp;
 }
 
 /*
@@ -1445,14 +1386,10 @@ static int bayes_loop(struct driver *d, const struct cp_oid *start,
 	if (d->job->confidence > 0)
 		cfg.confidence = d->job->confidence;
 	cfg.first_parent = d->job->first_parent;
+	cfg.fix = d->job->fix;
 	cfg.one_worktree = 1;
 	cfg.src = &d->src;
 	cfg.max_runs = 100 * d->job->runs + 1000;
-	if (d->job->fix) {
-		cfg.false_positive = fix_false_positive(d, start);
-		logf_(d, "a batch of %u runs is clean without the fix with chance %.3g (the start commit's runs)\n",
-		      d->job->runs, cfg.false_positive);
-	}
 	{
 		double bc, rc;
 
@@ -1478,10 +1415,7 @@ static int bayes_loop(struct driver *d, const struct cp_oid *start,
 			continue;
 		t->cap = t->nruns;
 		ret = cp_bayes_add_build(d->bayes, (uint32_t)s, t->built, t->sig, d->err);
-		if (d->job->fix && t->built && t->nruns && !ret)
-			ret = cp_bayes_add_run(d->bayes, (uint32_t)s,
-					       fix_evidence(d, t, 0, t->nruns), 1, d->err);
-		for (k = 0; k < t->nruns && !ret && t->built && !d->job->fix; k++)
+		for (k = 0; k < t->nruns && !ret && t->built; k++)
 			if (t->outcomes[k])
 				ret = cp_bayes_add_run(d->bayes, (uint32_t)s,
 						       evidence_of(d, t->outcomes[k]), 1, d->err);
