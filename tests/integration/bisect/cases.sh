@@ -173,4 +173,12 @@ grep -q '^parent [0-9a-f]*: [1-9][0-9]* runs with the crash (needed 1)$' "$TMP/f
 	fail "flaky fix: the parent showed the crash"
 grep -q '^verified: yes' "$TMP/fixflaky.txt" && pass "flaky fix: verified" ||
 	fail "flaky fix: verified"
+# interrupted after a second and resumed: every run weighs as it did live
+REPRO_ASAN=$TMP/asan.sh timeout -s INT 1 "$CULPRIT" bisect --fix --repo "$f" --bad HEAD~39 \
+	--good HEAD --build true --test "$TMP/repro20.sh" --runs 5 --jobs 2 \
+	--out "$TMP/o-fixflaky2" >/dev/null 2>&1
+REPRO_ASAN=$TMP/asan.sh "$CULPRIT" bisect --resume "$TMP/o-fixflaky2" >"$TMP/fixflaky2.txt" 2>&1
+check "flaky fix, interrupted and resumed: exits 0" 0 $?
+check "flaky fix, interrupted and resumed: the same fix at the same posterior" \
+	"$(grep '^fix: ' "$TMP/fixflaky.txt")" "$(grep '^fix: ' "$TMP/fixflaky2.txt")"
 finish
