@@ -560,6 +560,15 @@ static int run_missing(struct driver *d, struct tested *t, const char *hex,
 	return ret;
 }
 
+static unsigned clean_runs(const struct tested *t)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; t->built && i < t->nruns; i++)
+		n += t->outcomes[i] && !strcmp(t->outcomes[i], "OK");
+	return n;
+}
+
 static int test_commit(struct driver *d, const struct cp_oid *id, const char *label,
 		       enum verdict *verdict)
 {
@@ -1613,11 +1622,19 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 	}
 	if (job->fix) {
 		ret = test_commit(&d, &goods[0], NULL, &v);
+		/*
+		 * Other crashes on the fixed end say nothing about the target:
+		 * one clean run and none with the target are enough to go on.
+		 */
+		if (!ret && v == V_SKIP && clean_runs(&d.tested[d.ntested - 1])) {
+			logf_(&d, "the fixed end showed other crashes too; the crash bisected did not show\n");
+			v = V_CLEAN;
+		}
 		if (!ret && v != V_CLEAN) {
 			cp_oid_to_hex(&goods[0], hex);
 			ret = cp_error_set(err, CP_ERR_NO_REPRO,
 					   v == V_TARGET ? "the crash still reproduces on %s: nothing fixed it" :
-					   "%s cannot be tested (build or runs failed)", hex);
+					   "%s cannot be tested (the build failed or no run was clean)", hex);
 		}
 	} else if (!ngoods) {
 		struct cp_oid g;
