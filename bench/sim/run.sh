@@ -19,7 +19,8 @@ if [ -z "${CULPRIT:-}" ]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-for f in deterministic flaky-0.5 flaky-0.2 flaky-0.1 masking build-broken noop merge fixed-in-range; do
+for f in deterministic flaky-0.5 flaky-0.2 flaky-0.1 masking build-broken noop merge fixed-in-range \
+	fix-0.2 fix-masking; do
 	for p in culprit git syzkaller; do
 		"$CULPRIT" sim --scenario "$here/scenarios/$f.json" --policy "$p" \
 			--trials "$trials" --seed "$seed" --json > "$out/$f.$p.json" &
@@ -57,4 +58,13 @@ for f in fams:
 for (lo, hi), (n, ok) in sorted(bins.items()):
     if n:
         print(f"- [{lo:.2f}, {hi:.2f}): {n}, {ok / n:.3f}")
+fixfams = ["fix-0.2", "fix-masking"]
+print("\nFix bisection (--fix; not among the issue's families, not in the sums above)\n")
+print("| family | " + " | ".join(pols) + " |")
+print("| --- |" + " --- |" * len(pols))
+for f in fixfams:
+    x = {p: json.load(open(os.path.join(out, f"{f}.{p}.json"))) for p in pols}
+    print(f"| {f} | " + " | ".join(
+        f"{x[p]['accuracy']:.2f} / {x[p]['mean_builds']:.1f} / {x[p]['mean_runs']:.1f} / {x[p]['mean_time_s']/3600:.1f}"
+        for p in pols) + " |")
 PY

@@ -61,6 +61,7 @@ struct cp_scenario {
 	struct cp_oid expect;
 	int expect_outside;		/* "expect": "none" (not in range) */
 	double build_s, run_s;
+	int fix;			/* find the fix: bad is the start, goods[0] the fixed end */
 	/* a hash table of commits seen so far */
 	struct sim_commit *commits;
 	size_t cap, used;

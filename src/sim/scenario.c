@@ -668,7 +668,7 @@ static int load(struct cp_scenario *sc, json_t *root, struct cp_error *err)
 {
 	static const char *const keys[] = { "name", "description", "repo", "generate", "bad",
 		"good", "release_tags", "bugs", "target", "build_fails", "same_binary",
-		"cost", "expect", NULL };
+		"cost", "expect", "fix", NULL };
 	json_t *v;
 	const char *bad;
 	int ret;
@@ -698,6 +698,13 @@ static int load(struct cp_scenario *sc, json_t *root, struct cp_error *err)
 		if (ret)
 			return ret;
 	}
+	v = json_object_get(root, "fix");
+	if (v && !json_is_boolean(v))
+		return cp_error_set(err, CP_ERR_JOB, "scenario field 'fix' must be true or false");
+	sc->fix = v && json_is_true(v);
+	if (sc->fix && sc->ngoods != 1)
+		return cp_error_set(err, CP_ERR_JOB,
+				    "with 'fix', 'good' must be one revision: the newer commit where the crash is gone");
 	ret = load_bugs(sc, root, err);
 	if (!ret && (v = json_object_get(root, "build_fails")))
 		ret = revision_set(sc, v, "build_fails", &sc->broken, &sc->nbroken, err);
@@ -723,6 +730,12 @@ static int load(struct cp_scenario *sc, json_t *root, struct cp_error *err)
 	}
 	v = json_object_get(root, "expect");
 	sc->expect = sc->bugs[sc->target].introduced;
+	if (sc->fix && !v) {
+		if (!sc->bugs[sc->target].has_fixed)
+			return cp_error_set(err, CP_ERR_JOB,
+					    "with 'fix', the target needs 'fixed' (or give 'expect')");
+		sc->expect = sc->bugs[sc->target].fixed;
+	}
 	if (v) {
 		if (!json_is_string(v))
 			return cp_error_set(err, CP_ERR_JOB, "scenario field 'expect' must be a revision or \"none\"");
@@ -733,13 +746,21 @@ static int load(struct cp_scenario *sc, json_t *root, struct cp_error *err)
 		if (ret)
 			return ret;
 	}
-	ret = load_releases(sc, root, err);
+	ret = sc->fix ? 0 : load_releases(sc, root, err);
 	if (ret)
 		return ret;
 	if (!sc->ngoods && !sc->nreleases)
 		return cp_error_set(err, CP_ERR_JOB,
 				    "no 'good' and no release tag before 'bad' matches 'release_tags'");
-	if (sc->ngoods) {
+	if (sc->fix) {
+		/* the fixed end's ancestors that the start commit lacks */
+		ret = cp_revwalk_candidates(&sc->src, &sc->goods[0], &sc->bad, 1, 0, &sc->graph, err);
+		if (ret)
+			return ret;
+		sc->have_graph = 1;
+		if (!sc->graph.n)
+			return cp_error_set(err, CP_ERR_RANGE, "empty range: 'good' is reachable from 'bad'");
+	} else if (sc->ngoods) {
 		ret = cp_revwalk_candidates(&sc->src, &sc->bad, sc->goods, sc->ngoods, 0,
 					    &sc->graph, err);
 		if (ret)

@@ -139,15 +139,17 @@ static int push(struct cp_oid **set, size_t *n, const struct cp_oid *id, struct 
 }
 
 /*
- * git bisect driven by a verdict function; goods is the initial list
- * (owned by the caller, copied).
+ * git bisect driven by a verdict function, from tip (git's "bad"); goods
+ * is the initial list (owned by the caller, copied).  In a fix bisection
+ * tip is the fixed end, goods the start commit, and the verdict functions
+ * answer in git's terms: "bad" is "the crash is gone".
  */
 enum verdict { V_BAD, V_GOOD, V_SKIP };
 typedef int (*verdict_fn)(void *ctx, const struct cp_oid *id, enum verdict *v,
 			  struct cp_error *err);
 
-static int git_loop(struct cp_scenario *sc, const struct cp_oid *goods0, size_t ngoods0,
-		    verdict_fn fn, void *ctx, struct cp_sim_trial *tr, struct cp_error *err)
+static int git_loop(struct cp_scenario *sc, const struct cp_oid *tip,
+		    const struct cp_oid *goods0, size_t ngoods0, verdict_fn fn, void *ctx, struct cp_sim_trial *tr, struct cp_error *err)
 {
 	struct cp_oid *goods = NULL, *skips = NULL;
 	size_t ngoods = 0, nskips = 0, i;
@@ -156,7 +158,7 @@ static int git_loop(struct cp_scenario *sc, const struct cp_oid *goods0, size_t 
 
 	for (i = 0; i < ngoods0 && !ret; i++)
 		ret = push(&goods, &ngoods, &goods0[i], err);
-	st.bad = sc->bad;
+	st.bad = *tip;
 	while (!ret) {
 		struct cp_git_step step = { 0 };
 		enum verdict v;
@@ -216,8 +218,21 @@ static int git_verdict(void *ctx, const struct cp_oid *id, enum verdict *v, stru
 		return ret;
 	}
 	ret = t_run(t, id, &kind, &bug, err);
-	*v = kind == RUN_OK ? V_GOOD : V_BAD;
+	*v = (kind == RUN_OK) != !!t->sc->fix ? V_GOOD : V_BAD;
 	return ret;
+}
+
+/* git bisect start <fixed end> <start>, with any crash "old" */
+static int policy_git_fix(struct tester *t, struct cp_error *err)
+{
+	struct cp_scenario *sc = t->sc;
+	enum verdict v;
+	int ret = git_verdict(t, &sc->bad, &v, err);
+
+	if (ret)
+		return ret;
+	t->tr->confidence = 1;
+	return git_loop(sc, &sc->goods[0], &sc->bad, 1, git_verdict, t, t->tr, err);
 }
 
 static int policy_git(struct tester *t, struct cp_error *err)
@@ -228,6 +243,8 @@ static int policy_git(struct tester *t, struct cp_error *err)
 	struct cp_oid good;
 	int ret;
 
+	if (sc->fix)
+		return policy_git_fix(t, err);
 	if (!ngoods) {
 		for (i = 0; i < sc->nreleases; i++) {
 			enum verdict v;
@@ -256,7 +273,7 @@ static int policy_git(struct tester *t, struct cp_error *err)
 			return ret;
 	}
 	t->tr->confidence = 1;
-	return git_loop(sc, goods, ngoods, git_verdict, t, t->tr, err);
+	return git_loop(sc, &sc->bad, goods, ngoods, git_verdict, t, t->tr, err);
 }
 
 /* ---- syzkaller: pkg/bisect verdict rules (current version) ---- */
@@ -317,7 +334,13 @@ static int syz_test(struct syz *z, const struct cp_oid *id, enum verdict *v,
 
 static int syz_verdict(void *ctx, const struct cp_oid *id, enum verdict *v, struct cp_error *err)
 {
-	return syz_test(ctx, id, v, err);
+	struct syz *z = ctx;
+	int ret = syz_test(z, id, v, err);
+
+	/* a fix bisection inverts the step verdicts: a crash is "old" */
+	if (!ret && z->t->sc->fix && *v != V_SKIP)
+		*v = *v == V_GOOD ? V_BAD : V_GOOD;
+	return ret;
 }
 
 static int policy_syzkaller(struct tester *t, struct cp_error *err)
@@ -338,6 +361,19 @@ static int policy_syzkaller(struct tester *t, struct cp_error *err)
 			 "the crash wasn't reproduced on the original commit");
 		return 0;
 	}
+	if (sc->fix) {
+		/* HEAD (the fixed end) first: it must be Good */
+		ret = syz_test(&z, &sc->goods[0], &v, err);
+		if (ret)
+			return ret;
+		if (v != V_GOOD) {
+			snprintf(t->tr->note, sizeof(t->tr->note), "the crash is not gone on HEAD");
+			return 0;
+		}
+		ret = git_loop(sc, &sc->goods[0], &sc->bad, 1, syz_verdict, &z, t->tr, err);
+		t->tr->confidence = z.conf;
+		return ret;
+	}
 	if (!ngoods) {
 		for (i = 0; i < sc->nreleases; i++) {
 			ret = syz_test(&z, &sc->releases[i].commit, &v, err);
@@ -355,7 +391,7 @@ static int policy_syzkaller(struct tester *t, struct cp_error *err)
 		goods = &good;
 		ngoods = 1;
 	}
-	ret = git_loop(sc, goods, ngoods, syz_verdict, &z, t->tr, err);
+	ret = git_loop(sc, &sc->bad, goods, ngoods, syz_verdict, &z, t->tr, err);
 	t->tr->confidence = z.conf;
 	return ret;
 }
@@ -507,7 +543,47 @@ static int policy_culprit(struct tester *t, double confidence, struct cp_error *
 	ev = calloc(sc->nreleases + 1, sizeof(*ev));
 	if (!ev)
 		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-	if (!ngoods) {
+	if (sc->fix) {
+		/*
+		 * The fixed end must build, run clean and not show the target, as
+		 * culprit bisect --fix checks; other crashes there are run past
+		 * (at most 10 runs), as a user would with --runs.
+		 */
+		struct evidence *e = &ev[nev++];
+
+		e->id = sc->goods[0];
+		ret = t_build(t, &e->id, &ok);
+		if (ret)
+			goto out;
+		e->built = ok;
+		if (!ok) {
+			snprintf(t->tr->note, sizeof(t->tr->note), "the fixed end does not build");
+			goto out;
+		}
+		for (i = 0; i < 10 && !e->c && !e->t && !ret; i++) {
+			enum run_kind kind;
+			size_t bug = 0;
+
+			ret = t_run(t, &e->id, &kind, &bug, err);
+			switch (classify(sc, kind, bug)) {
+			case CP_BAYES_TARGET: e->t++; break;
+			case CP_BAYES_CLEAN: e->c++; break;
+			default: e->s++; break;
+			}
+		}
+		if (ret)
+			goto out;
+		if (!e->c || e->t) {
+			snprintf(t->tr->note, sizeof(t->tr->note), "%s",
+				 e->t ? "the crash still reproduces on the fixed end" :
+				 "the fixed end cannot be tested");
+			goto out;
+		}
+		/* the start commit contains no fix: it plays the good commit */
+		goods = &sc->bad;
+		ngoods = 1;
+		graph = &sc->graph;
+	} else if (!ngoods) {
 		int found = 0;
 
 		for (i = 0; i < sc->nreleases && !found; i++) {
@@ -565,6 +641,7 @@ static int policy_culprit(struct tester *t, double confidence, struct cp_error *
 	cfg.run_cost = sc->run_s > 0 ? sc->run_s : 1e-3;
 	cfg.max_builds = 300;
 	cfg.max_runs = 3000;
+	cfg.fix = sc->fix;
 	cfg.src = &sc->src;
 	ret = cp_bayes_new(&b, graph, goods, ngoods, &cfg, err);
 	if (ret)

@@ -52,6 +52,38 @@ import json, sys
 assert json.load(open(sys.argv[1]))["accuracy"] >= 0.8
 PY
 
+# fix bisection: the start commit HEAD~100 crashes, the bug is fixed at
+# HEAD~40 and gone at HEAD; culprit also tests the fixed end, git does not
+fixscenario() {	# fixscenario NAME BUGS [EXTRA]
+	cat > "$TMP/$1.json" <<JSON
+{"name": "$1", "generate": {"commits": 300, "merge_rate": 0.25, "seed": 5},
+ "fix": true, "bad": "HEAD~100", "good": "HEAD", "cost": {"build_s": 600, "run_s": 300},
+ "bugs": $2 ${3:-}}
+JSON
+}
+fixscenario fixdet '[{"title": "KASAN: use-after-free in foo", "introduced": "c0", "fixed": "HEAD~40", "p": 1}]'
+fixscenario fixmask '[{"title": "general protection fault in try_grab_compound_head", "introduced": "c0", "fixed": "HEAD~40", "p": 0.9},
+  {"title": "WARNING in kvm_wait", "introduced": "c0", "p": 0.3, "p_boot": 0.1}]' \
+  ', "target": "general protection fault in try_grab_compound_head"'
+sim fixdet culprit 3 && sim fixdet git 3
+check "fix, deterministic: culprit is right" 1.0 "$(field "$TMP/fixdet.culprit.out" accuracy)"
+check "fix, deterministic: git is right" 1.0 "$(field "$TMP/fixdet.git.out" accuracy)"
+python3 - "$TMP/fixdet.culprit.out" "$TMP/fixdet.git.out" <<'PY' && pass "fix, deterministic: culprit builds what git builds, and the fixed end" || fail "fix, deterministic: culprit builds what git builds, and the fixed end"
+import json, sys
+c, g = (json.load(open(p)) for p in sys.argv[1:3])
+assert c["mean_builds"] == g["mean_builds"] + 1, (c["mean_builds"], g["mean_builds"])
+PY
+sim fixmask culprit 5 && sim fixmask git 5
+check "fix with another crash everywhere: culprit is right" 1.0 "$(field "$TMP/fixmask.culprit.out" accuracy)"
+python3 - "$TMP/fixmask.git.out" <<'PY' && pass "fix with another crash everywhere: git is misled" || fail "fix with another crash everywhere: git is misled"
+import json, sys
+assert json.load(open(sys.argv[1]))["accuracy"] <= 0.4
+PY
+echo '{"generate": {}, "fix": true, "bad": "c5", "good": ["HEAD", "c9"], "bugs": [{"title": "x", "introduced": "c0", "fixed": "c50"}]}' > "$TMP/bad3.json"
+expect_status "fix with two fixed ends" 10 "$CULPRIT" sim --scenario "$TMP/bad3.json"
+echo '{"generate": {}, "fix": true, "bad": "c5", "good": "HEAD", "bugs": [{"title": "x", "introduced": "c0"}]}' > "$TMP/bad4.json"
+expect_status "fix without the target's fixed commit" 10 "$CULPRIT" sim --scenario "$TMP/bad4.json"
+
 "$CULPRIT" sim --scenario "$TMP/det.json" --trials 2 > "$TMP/text.out"
 grep -q '^trial 2: found [0-9a-f]\{12\} correct builds' "$TMP/text.out" && pass "text output per trial" || fail "text output per trial"
 grep -q '^policy culprit: 2 trials, accuracy 1.000' "$TMP/text.out" && pass "text summary" || fail "text summary"
