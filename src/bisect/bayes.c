@@ -1410,11 +1410,13 @@ int cp_bayes_summarize(struct cp_bayes *b, struct cp_bayes_summary *out,
 		const struct slot *xs = &b->slots[out->best];
 		uint32_t k = g->parent_off[out->best];
 
+		out->noop = -1;
 		if (xs->has_sig && k < g->parent_off[out->best + 1] &&
 		    g->parents[k] != CP_NOT_CANDIDATE) {
 			const struct slot *ps = &b->slots[g->parents[k]];
 
-			out->noop = ps->has_sig && ps->sig == xs->sig;
+			if (ps->has_sig)
+				out->noop = ps->sig == xs->sig;
 		}
 	}
 	return 0;

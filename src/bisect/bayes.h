@@ -161,7 +161,12 @@ struct cp_bayes_summary {
 	struct cp_bayes_parent parents[CP_BAYES_MAX_PARENTS];
 	unsigned nparents;
 	int verified;		/* the culprit showed the target, every parent covered */
-	int noop;		/* the culprit's signature equals its (first) parent's */
+	/*
+	 * The culprit's signature against its first parent's: 1 equal, 0
+	 * different, -1 not known (either unbuilt, or the parent outside the
+	 * range), so that an unchecked culprit is not reported as a real change.
+	 */
+	int noop;
 	unsigned builds, runs;
 };
 

@@ -1334,17 +1334,24 @@ static int bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 			if (po)
 				json_array_append_new(parents, po);
 		}
-		if (s->noop)
+		if (s->noop == 1)
 			logf_(d, "the %s's build equals its parent's (same signature): "
 			      "the change may not be what %s\n", what,
 			      d->job->fix ? "fixed the crash" : "caused the crash");
+		else if (s->noop < 0)
+			logf_(d, "no-op check: not made (%s)\n",
+			      s->nparents && s->parents[0].slot == CP_BAYES_OUTSIDE ?
+			      "the first parent is outside the range" :
+			      "no build signature of it or of its first parent");
 	}
-	obj = json_pack("{s:f, s:f, s:f, s:f, s:s, s:b, s:b, s:i, s:{s:i, s:i}, s:o, s:i, s:i, s:i}",
+	obj = json_pack("{s:f, s:f, s:f, s:f, s:s, s:b, s:o, s:i, s:{s:i, s:i}, s:o, s:i, s:i, s:i}",
 			"confidence", d->job->confidence > 0 ? d->job->confidence : 0.99,
 			"posterior", s->best_p, "not_in_range", s->outside_p, "repro", s->repro,
 			"stopped", last->reason == CP_BAYES_CONFIDENT ? "confident" :
 				   last->reason == CP_BAYES_BUDGET ? "budget" : "stuck",
-			"verified", s->verified, "noop", s->noop, "needed_clean", (int)s->needed_clean,
+			"verified", s->verified,
+			"noop", s->noop < 0 ? json_null() : json_boolean(s->noop),
+			"needed_clean", (int)s->needed_clean,
 			"culprit_runs", "target", (int)s->culprit_target_runs,
 			"clean", (int)s->culprit_clean_runs,
 			"parents", parents, "builds", (int)s->builds, "runs", (int)s->runs,

@@ -46,6 +46,12 @@ check "flaky: finds the culprit" "first bad commit: $want change 17" \
 	"$(grep '^first bad commit:' "$TMP/flaky.txt")"
 grep -q '^run #2: crashed: AddressSanitizer: heap-buffer-overflow' "$TMP/flaky.txt" &&
 	pass "flaky: runs logged one by one" || fail "flaky: runs logged one by one"
+# --build true declares no artifacts: no signatures, so no no-op verdict either way
+grep -q '^no-op check: not made (no build signature of it or of its first parent)$' "$TMP/flaky.txt" &&
+	python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["bayes"]["noop"] is None' \
+		"$TMP/o-flaky/result.json" &&
+	pass "flaky: no signatures, the no-op check is not made" ||
+	fail "flaky: no signatures, the no-op check is not made"
 
 # 2. the culprit is a merge: each side alone is fine, together they crash
 m=$TMP/merge

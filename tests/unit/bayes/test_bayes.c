@@ -361,27 +361,41 @@ static void broken_builds_next_to_the_culprit(void **state)
 	free(h.c);
 }
 
+/* An engine over h, a linear history: bad its last commit, *good its root (kept by the engine). */
+static struct cp_bayes *linear_engine(struct mem_history *h, struct cp_graph *graph,
+				      struct cp_oid *good)
+{
+	struct cp_commit_source src = { h, mem_lookup };
+	struct cp_oid bad = oid_of((int)h->n - 1);
+	struct cp_bayes *e;
+	struct cp_error err;
+
+	*good = oid_of(0);
+	assert_int_equal(cp_revwalk_candidates(&src, &bad, good, 1, 0, graph, &err), 0);
+	assert_int_equal(cp_bayes_new(&e, graph, good, 1, NULL, &err), 0);
+	return e;
+}
+
+static int64_t slot_of_commit(const struct cp_bayes *e, int i)
+{
+	struct cp_oid id = oid_of(i);
+	int64_t s = cp_bayes_slot_of(e, &id);
+
+	assert_true(s >= 0);
+	return s;
+}
+
 static void equal_signatures_flag_a_noop_culprit(void **state)
 {
 	struct mem_history h = linear(40);
-	struct cp_commit_source src = { &h, mem_lookup };
-	struct cp_oid b = oid_of(39), g = oid_of(0);
+	struct cp_oid g;
 	struct cp_graph graph;
-	struct cp_bayes *e;
+	struct cp_bayes *e = linear_engine(&h, &graph, &g);
 	struct cp_bayes_summary sum;
 	struct cp_error err;
-	int64_t s20, s19, sbad;
+	int64_t s20 = slot_of_commit(e, 20), s19 = slot_of_commit(e, 19), sbad = slot_of_commit(e, 39);
 
 	(void)state;
-	assert_int_equal(cp_revwalk_candidates(&src, &b, &g, 1, 0, &graph, &err), 0);
-	assert_int_equal(cp_bayes_new(&e, &graph, &g, 1, NULL, &err), 0);
-	sbad = cp_bayes_slot_of(e, &b);
-	{
-		struct cp_oid o20 = oid_of(20), o19 = oid_of(19);
-
-		s20 = cp_bayes_slot_of(e, &o20);
-		s19 = cp_bayes_slot_of(e, &o19);
-	}
 	assert_int_equal(cp_bayes_add_run(e, (uint32_t)sbad, CP_BAYES_TARGET, 5, &err), 0);
 	assert_int_equal(cp_bayes_add_build(e, (uint32_t)s20, 1, "same", &err), 0);
 	assert_int_equal(cp_bayes_add_run(e, (uint32_t)s20, CP_BAYES_TARGET, 5, &err), 0);
@@ -397,6 +411,35 @@ static void equal_signatures_flag_a_noop_culprit(void **state)
 	assert_int_equal(cp_bayes_summarize(e, &sum, &err), 0);
 	assert_int_equal(sum.best, s20);
 	assert_int_equal(sum.noop, 1);
+	cp_bayes_free(e);
+	cp_graph_free(&graph);
+	free(h.c);
+}
+
+/* Without both signatures the no-op check is "not known", never "a change". */
+static void unknown_signature_leaves_noop_unknown(void **state)
+{
+	struct mem_history h = linear(40);
+	struct cp_oid g;
+	struct cp_graph graph;
+	struct cp_bayes *e = linear_engine(&h, &graph, &g);
+	struct cp_bayes_summary sum;
+	struct cp_error err;
+	int64_t s20 = slot_of_commit(e, 20), s19 = slot_of_commit(e, 19), sbad = slot_of_commit(e, 39);
+
+	(void)state;
+	assert_int_equal(cp_bayes_add_run(e, (uint32_t)sbad, CP_BAYES_TARGET, 5, &err), 0);
+	assert_int_equal(cp_bayes_add_build(e, (uint32_t)s20, 1, NULL, &err), 0);
+	assert_int_equal(cp_bayes_add_run(e, (uint32_t)s20, CP_BAYES_TARGET, 5, &err), 0);
+	assert_int_equal(cp_bayes_add_build(e, (uint32_t)s19, 1, "b", &err), 0);
+	assert_int_equal(cp_bayes_add_run(e, (uint32_t)s19, CP_BAYES_CLEAN, 30, &err), 0);
+	assert_int_equal(cp_bayes_summarize(e, &sum, &err), 0);
+	assert_int_equal(sum.best, s20);
+	assert_int_equal(sum.noop, -1);
+	assert_int_equal(cp_bayes_add_build(e, (uint32_t)s20, 1, "c", &err), 0);
+	assert_int_equal(cp_bayes_summarize(e, &sum, &err), 0);
+	assert_int_equal(sum.best, s20);
+	assert_int_equal(sum.noop, 0);
 	cp_bayes_free(e);
 	cp_graph_free(&graph);
 	free(h.c);
@@ -566,6 +609,7 @@ int main(void)
 		cmocka_unit_test(flaky_test_still_finds_the_culprit),
 		cmocka_unit_test(broken_builds_next_to_the_culprit),
 		cmocka_unit_test(equal_signatures_flag_a_noop_culprit),
+		cmocka_unit_test(unknown_signature_leaves_noop_unknown),
 		cmocka_unit_test(crash_everywhere_is_not_in_range),
 		cmocka_unit_test(silent_runs_carry_no_evidence),
 		cmocka_unit_test(untestable_parent_is_left_alone),
