@@ -1018,6 +1018,26 @@ static int verify(struct cp_bayes *b, uint32_t x, struct cp_bayes_summary *sum,
 	return 0;
 }
 
+/*
+ * The no-op check, as syzkaller's: a culprit with a build signature whose
+ * first parent, inside the range, was never built (runs of other commits
+ * covered it) gets that parent built, without runs, before the end.  An
+ * equal signature then shares the two commits' evidence, and the search
+ * goes on if the culprit no longer leads.  -1 when nothing is to build.
+ */
+static int64_t unbuilt_first_parent(const struct cp_bayes *b, uint32_t x)
+{
+	const struct cp_graph *g = b->g;
+	int32_t p;
+
+	if (!b->slots[x].has_sig || g->parent_off[x] == g->parent_off[x + 1])
+		return -1;
+	p = g->parents[g->parent_off[x]];
+	if (p == CP_NOT_CANDIDATE || b->slots[p].build != 0)
+		return -1;
+	return p;
+}
+
 /* git's choice for the evidence read as verdicts; -1 when none. */
 static int64_t git_choice(struct cp_bayes *b, struct cp_error *err)
 {
@@ -1275,8 +1295,15 @@ int cp_bayes_next(struct cp_bayes *b, struct cp_bayes_action *out, struct cp_err
 		ret = verify(b, (uint32_t)best, &sum, out, err);
 		if (ret)
 			return ret;
-		if (out->kind == CP_BAYES_DONE)
+		if (out->kind == CP_BAYES_DONE) {
+			int64_t p = unbuilt_first_parent(b, (uint32_t)best);
+
+			if (p >= 0 && !(cf->max_builds && b->builds >= cf->max_builds)) {
+				suggest(out, CP_BAYES_BUILD, (uint32_t)p);
+				out->noop_check = 1;
+			}
 			return 0;
+		}
 		if ((out->kind == CP_BAYES_BUILD && cf->max_builds && b->builds >= cf->max_builds) ||
 		    (cf->max_runs && b->runs >= cf->max_runs)) {
 			memset(out, 0, sizeof(*out));

@@ -41,7 +41,10 @@
  * confidence target and the culprit is verified (it showed the target
  * itself; each parent is covered by enough clean runs for the confidence
  * target at a frequentist lower bound of p, whatever the prior), or at the
- * budget, or when nothing left to do carries information.
+ * budget, or when nothing left to do carries information.  Before it stops
+ * on a culprit with a build signature, its first parent inside the range is
+ * built (no runs) if it never was, so that the no-op flag is always known:
+ * with a deterministic test that is git's sequence plus at most this one.
  *
  * Caller's steps: fill a struct cp_bayes_config (cp_bayes_config_init()),
  * cp_bayes_new(), report what is known already (the start commit's runs),
@@ -137,6 +140,7 @@ struct cp_bayes_action {
 	double gain;		/* expected bits of the action */
 	int git_choice;		/* BUILD: the commit git bisect would test */
 	int verify;		/* the action verifies the culprit or a parent */
+	int noop_check;		/* BUILD: the culprit's first parent, for the no-op flag only */
 };
 
 #define CP_BAYES_OUTSIDE (-1)	/* "not in range" as a hypothesis */

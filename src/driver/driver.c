@@ -1232,6 +1232,9 @@ static int bayes_drive(struct driver *d, struct cp_bayes_action *last)
 			double secs = 0;
 			int ok = 0;
 
+			if (act.noop_check)
+				logf_(d, "building the %s's first parent for the no-op check\n",
+				      d->job->fix ? "fix" : "culprit");
 			ret = b_build(d, id, &ok, &t, &secs);
 			if (!ret)
 				ret = cp_bayes_add_build(d->bayes, act.slot, ok, t->sig, d->err);

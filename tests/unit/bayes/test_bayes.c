@@ -1,6 +1,7 @@
 /*
  * The Bayesian engine on in-memory histories: with a deterministic test it
- * builds exactly the commits git bisect tests and names git's culprit; with
+ * builds exactly the commits git bisect tests (then the culprit's first
+ * parent if git never tested it, for the no-op check) and names git's culprit; with
  * a flaky one it still names the culprit; "not in range", signatures,
  * verification, budget and bad input.
  */
@@ -239,6 +240,8 @@ static int git_bisect(struct mem_history *h, int bad, int good, int culprit, int
 /*
  * git's choice for a fix bisection is git bisect's with the terms swapped
  * (old: crashes, new: fixed), so the same commits for the same predicate.
+ * The engine may add one build at the end, never a run: the culprit's
+ * first parent when git never tested it, for the no-op check.
  */
 static void check_same_builds_as_git(struct mem_history *h, int bad, int good, int culprit,
 				     int fix)
@@ -247,14 +250,22 @@ static void check_same_builds_as_git(struct mem_history *h, int bad, int good, i
 			    .broken_hi = -1, .noop = -1, .fix = fix };
 	struct cp_bayes_summary sum;
 	struct cp_bayes_action last;
-	int gt[64], ng, i, gfound;
+	int gt[64], ng, i, gfound, parent, noop_check;
 
 	gfound = git_bisect(h, bad, good, culprit, gt, &ng);
+	parent = h->c[culprit].nparents ? h->c[culprit].parents[0] : good;
+	noop_check = parent != good;
+	for (i = 0; i < ng; i++)
+		noop_check &= gt[i] != parent;
 	assert_int_equal(gfound, culprit);
 	assert_int_equal(engine_bisect(h, bad, good, &t, &sum, &last), culprit);
 	assert_int_equal(last.reason, CP_BAYES_CONFIDENT);
 	assert_true(sum.best_p >= 0.99);
 	assert_true(sum.verified);
+	/* every build has its own binary: known to differ from the parent's */
+	assert_int_equal(sum.noop, parent != good ? 0 : -1);
+	if (noop_check)
+		gt[ng++] = parent;
 	if (t.nbuilds != ng || memcmp(t.builds, gt, sizeof(int) * (size_t)ng)) {
 		printf("culprit %d: git", culprit);
 		for (i = 0; i < ng; i++)
