@@ -42,8 +42,22 @@ printf '[ 1.0][ T1] WARNING: CPU: 0 PID: 1 at a.c:1 f+0x1/0x2\nRIP: 0010:f+0x1/0
 printf 'rust_kernel: panicked at a.rs:1:1:\nattempt to add with overflow\nCall Trace:\n _RNvMs3_NtCshgDM7dBCdno_11rust_binder7processNtB5_7Process10update_ref+0x1/0x2\n _ZN2ns3fooEv+0x1/0x2\n' \
 	>"$work/corpus/seed-rust"
 cd "$work"
+# FUZZ_SEED=N replays a run (libFuzzer prints "INFO: Seed: N")
+status=0
 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	"$bdir/fuzz/fuzz_report" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-	-max_len=65536 -print_final_stats=1 "$work/corpus" "$work/seeds"
+	-max_len=65536 -print_final_stats=1 ${FUZZ_SEED:+-seed="$FUZZ_SEED"} \
+	"$work/corpus" "$work/seeds" || status=$?
+if [ "$status" -ne 0 ]; then
+	# the input that failed outlives the work directory, and shows in the CI log
+	for f in crash-* leak-* timeout-* oom-*; do
+		[ -f "$f" ] || continue
+		mkdir -p "$bdir/artifacts"
+		cp "$f" "$bdir/artifacts/"
+		echo "fuzz: failing input saved as $bdir/artifacts/$f; base64 (first 4 KiB):"
+		head -c 4096 "$f" | base64
+	done
+	exit "$status"
+fi
 echo "fuzz: ran $secs s without crashes, leaks or timeouts"

@@ -890,7 +890,8 @@ static int start_report(struct cp_report_stream *st, const struct oref *o,
 		size_t s = pn ? (size_t)(pn - p) + 1 : 0;
 
 		lines[k] = p + s;
-		lens[k] = e - 1 - s;
+		/* as the ring keeps them, so a stream cut anywhere agrees */
+		lens[k] = e - 1 - s < RING_LINE_MAX ? e - 1 - s : RING_LINE_MAX;
 		k++;
 		e = s;
 	}

@@ -98,6 +98,41 @@ static void test_empty_lines_any_split(void **state)
 	cp_report_free(whole);
 }
 
+/*
+ * A console line longer than the ring keeps (1 KiB) just before the crash:
+ * the whole input kept it whole while a stream cut before it kept 1 KiB
+ * (found by the fuzzer).  Both keep 1 KiB now.
+ */
+static void test_long_line_before_crash_any_split(void **state)
+{
+	static const char head[] = "[   12.000001][ T100] ";
+	size_t hl = sizeof(head) - 1, fill = 1500, tl = strlen(kasan_log) - 44;
+	size_t len = hl + fill + 1 + tl;
+	char *log = malloc(len + 1);
+	struct cp_report *whole, *part;
+
+	(void)state;
+	assert_non_null(log);
+	/* skip kasan_log's first line (44 bytes), replaced by the long one */
+	assert_int_equal(kasan_log[43], '\n');
+	memcpy(log, head, hl);
+	memset(log + hl, 'x', fill);
+	log[hl + fill] = '\n';
+	memcpy(log + hl + fill + 1, kasan_log + 44, tl + 1);
+	whole = parse_split(log, len, len);
+	assert_non_null(whole);
+	assert_string_equal(whole->title, "KASAN: use-after-free Read in foo_read");
+	assert_true(whole->prefix_len < 1100);
+	for (size_t step = 1; step < 2000; step += step < 64 ? 1 : 97) {
+		part = parse_split(log, len, step);
+		assert_non_null(part);
+		same_report(whole, part);
+		cp_report_free(part);
+	}
+	cp_report_free(whole);
+	free(log);
+}
+
 static void test_context_and_offsets(void **state)
 {
 	struct cp_report *rep;
@@ -230,6 +265,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_any_split),
 		cmocka_unit_test(test_empty_lines_any_split),
+		cmocka_unit_test(test_long_line_before_crash_any_split),
 		cmocka_unit_test(test_context_and_offsets),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_no_final_newline),
