@@ -682,7 +682,10 @@ static void clear_pflags(struct walker *w)
  * committer-date order until only stale commits are queued, and parses
  * every commit it queues, as git does.  The commits found with both marks
  * are appended to *found (when found is not NULL) in the order git finds
- * them.  The marks stay in pflags until clear_pflags().
+ * them.  The marks stay in pflags until clear_pflags().  With a
+ * commit-graph file git may stop this walk earlier by generation; on the
+ * generated histories the answers matched all the same (the test
+ * next/compare-with-git-commit-graph keeps comparing them).
  */
 static int paint_down(struct walker *w, uint32_t one, const uint32_t *twos, size_t ntwos,
 		      uint32_t **found, size_t *nfound)

@@ -19,6 +19,9 @@ Ends with the line "N passed, N failed" (N = steps compared).
 
 Debugging:
   --quick              a few small repositories only
+  --commit-graph       write a commit-graph file in every generated repository
+                       (git gc writes one by default; git then reads commit
+                       dates and generations from it)
   --seed S             the master seed (printed at the start of every run)
   --only I[,J...]      only the repositories with these indexes
   --keep DIR           build the repositories in DIR and leave them there, so
@@ -47,6 +50,7 @@ import time
 HEX40 = re.compile(rb"^[0-9a-f]{40}$")
 STEP_LINE = re.compile(rb"^\[([0-9a-f]{40})\] ", re.M)
 MAX_STEPS = 400
+COMMIT_GRAPH = False    # --commit-graph
 MERGE_BASE = b"Bisecting: a merge base must be tested\n"
 
 
@@ -359,6 +363,9 @@ def build_repo(gitdir, rng, size):
     marks = os.path.join(gitdir, "culprit-marks")
     git(gitdir, "fast-import", "--quiet", "--export-marks=" + marks, input=stream)
     git(gitdir, "symbolic-ref", "HEAD", "refs/heads/main")
+    if COMMIT_GRAPH:
+        # what `git gc` leaves in most users' repositories
+        git(gitdir, "commit-graph", "write", "--reachable")
     shas = {}
     with open(marks) as f:
         for line in f:
@@ -785,13 +792,15 @@ def probe(culprit):
 
 
 def main():
-    global ENV, SOURCE_ROOT
+    global ENV, SOURCE_ROOT, COMMIT_GRAPH
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--culprit", default=os.environ.get("CULPRIT"))
     ap.add_argument("--source-root", default=os.environ.get("SOURCE_ROOT") or
                     os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")))
     ap.add_argument("--seed", default=None)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--commit-graph", action="store_true",
+                    help="write a commit-graph file in every generated repository")
     ap.add_argument("--only", default=None, help="comma-separated repo indexes")
     ap.add_argument("--keep", default=None, metavar="DIR")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
@@ -810,6 +819,7 @@ def main():
 
     seed = args.seed if args.seed is not None else str(random.SystemRandom().randrange(10 ** 6))
     SOURCE_ROOT = args.source_root
+    COMMIT_GRAPH = args.commit_graph
     t0 = time.time()
     with tempfile.TemporaryDirectory(prefix="culprit-next-") as tmp:
         home = os.path.join(tmp, "home")
