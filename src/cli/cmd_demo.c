@@ -99,11 +99,16 @@ int cmd_demo(int argc, char **argv)
 	job.build_cmd = strdup(demo.build_cmd);
 	job.test_cmd = strdup(demo.test_cmd);
 	job.out = strdup(out_dir);
+	/* the program built is the build's signature: equal binaries share runs */
+	job.artifacts = calloc(1, sizeof(*job.artifacts));
+	if (job.artifacts && (job.artifacts[0] = strdup("calc")))
+		job.nartifacts = 1;
 	job.runs = runs;
 	job.jobs = 2;
 	job.build_timeout = 300;
 	job.run_timeout = 60;
-	if (!job.repo || !job.bad || !job.build_cmd || !job.test_cmd || !job.out) {
+	if (!job.repo || !job.bad || !job.build_cmd || !job.test_cmd || !job.out ||
+	    !job.nartifacts) {
 		cp_job_free(&job);
 		ret = cp_error_set(&err, CP_ERR_NOMEM, "out of memory");
 		goto out;
