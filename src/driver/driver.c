@@ -574,7 +574,7 @@ static int test_commit(struct driver *d, const struct cp_oid *id, const char *la
 {
 	struct tested *t, *p;
 	char hex[CP_OID_HEXSZ + 1], dir[4200];
-	unsigned i, ntarget = 0, nclean = 0, done = 0;
+	unsigned i, ntarget = 0, done = 0;
 	json_t *rec;
 	int ret = 0, ok = 1;
 
@@ -685,10 +685,7 @@ static int test_commit(struct driver *d, const struct cp_oid *id, const char *la
 	}
 	for (i = 0; i < t->nruns; i++) {
 		d->test_s += t->run_s[i];
-		if (is_target(d, t->outcomes[i]))
-			ntarget++;
-		else if (!strcmp(t->outcomes[i], "OK"))
-			nclean++;
+		ntarget += is_target(d, t->outcomes[i]);
 	}
 	{
 		int same = 1;
@@ -701,7 +698,7 @@ static int test_commit(struct driver *d, const struct cp_oid *id, const char *la
 			for (i = 0; i < t->nruns; i++)
 				logf_(d, "run #%u: %s\n", i, t->outcomes[i]);
 	}
-	t->verdict = ntarget ? V_TARGET : nclean == t->nruns ? V_CLEAN : V_SKIP;
+	t->verdict = ntarget ? V_TARGET : clean_runs(t) == t->nruns ? V_CLEAN : V_SKIP;
 	*verdict = t->verdict;
 	return 0;
 }

@@ -752,22 +752,18 @@ static int load(struct cp_scenario *sc, json_t *root, struct cp_error *err)
 	if (!sc->ngoods && !sc->nreleases)
 		return cp_error_set(err, CP_ERR_JOB,
 				    "no 'good' and no release tag before 'bad' matches 'release_tags'");
-	if (sc->fix) {
-		/* the fixed end's ancestors that the start commit lacks */
-		ret = cp_revwalk_candidates(&sc->src, &sc->goods[0], &sc->bad, 1, 0, &sc->graph, err);
+	if (sc->ngoods) {
+		/* a fix: the fixed end's ancestors that the start commit lacks */
+		ret = sc->fix ? cp_revwalk_candidates(&sc->src, &sc->goods[0], &sc->bad, 1, 0,
+						      &sc->graph, err) :
+				cp_revwalk_candidates(&sc->src, &sc->bad, sc->goods, sc->ngoods, 0,
+						      &sc->graph, err);
 		if (ret)
 			return ret;
 		sc->have_graph = 1;
 		if (!sc->graph.n)
-			return cp_error_set(err, CP_ERR_RANGE, "empty range: 'good' is reachable from 'bad'");
-	} else if (sc->ngoods) {
-		ret = cp_revwalk_candidates(&sc->src, &sc->bad, sc->goods, sc->ngoods, 0,
-					    &sc->graph, err);
-		if (ret)
-			return ret;
-		sc->have_graph = 1;
-		if (!sc->graph.n)
-			return cp_error_set(err, CP_ERR_RANGE, "empty range: 'bad' is reachable from 'good'");
+			return cp_error_set(err, CP_ERR_RANGE, "empty range: '%s' is reachable from '%s'",
+					    sc->fix ? "good" : "bad", sc->fix ? "bad" : "good");
 	}
 	return 0;
 }

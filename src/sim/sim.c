@@ -6,6 +6,7 @@
 #include "bisect/bayes.h"
 #include "bisect/gitstep.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,7 +150,8 @@ typedef int (*verdict_fn)(void *ctx, const struct cp_oid *id, enum verdict *v,
 			  struct cp_error *err);
 
 static int git_loop(struct cp_scenario *sc, const struct cp_oid *tip,
-		    const struct cp_oid *goods0, size_t ngoods0, verdict_fn fn, void *ctx, struct cp_sim_trial *tr, struct cp_error *err)
+		    const struct cp_oid *goods0, size_t ngoods0, verdict_fn fn, void *ctx,
+		    struct cp_sim_trial *tr, struct cp_error *err)
 {
 	struct cp_oid *goods = NULL, *skips = NULL;
 	size_t ngoods = 0, nskips = 0, i;
@@ -461,31 +463,45 @@ static int c_run(void *ctx, uint32_t slot, const struct cp_oid *id,
 	return ret;
 }
 
+/*
+ * Runs id until it showed the target want_t times or ran clean want_c
+ * times, at most max runs, adding each run to *tc, *cc or *sc_.
+ */
+static int run_until(struct tester *t, const struct cp_oid *id, unsigned max,
+		     unsigned want_t, unsigned want_c, unsigned *tc, unsigned *cc,
+		     unsigned *sc_, struct cp_error *err)
+{
+	unsigned i, nt = 0, nc = 0;
+
+	for (i = 0; i < max && nt < want_t && nc < want_c; i++) {
+		enum run_kind kind;
+		size_t bug = 0;
+		int ret = t_run(t, id, &kind, &bug, err);
+
+		if (ret)
+			return ret;
+		switch (classify(t->sc, kind, bug)) {
+		case CP_BAYES_TARGET: nt++; (*tc)++; break;
+		case CP_BAYES_CLEAN: nc++; (*cc)++; break;
+		default: (*sc_)++; break;
+		}
+	}
+	return 0;
+}
+
 /* Runs id until it shows the target (1) or has enough clean runs (0). */
 static int probe(struct tester *t, const struct cp_oid *id, double p, unsigned *tc,
 		 unsigned *cc, unsigned *sc_, int *crashes, struct cp_error *err)
 {
 	unsigned need = (unsigned)ceil(log(0.05) / log1p(-(p < 0.999 ? p : 0.999)));
-	unsigned i;
+	unsigned before = *tc;
 	int ret;
 
 	if (need > 30)
 		need = 30;
-	*crashes = 0;
-	for (i = 0; i < 3 * need + 10 && *cc < need; i++) {
-		enum run_kind kind;
-		size_t bug = 0;
-
-		ret = t_run(t, id, &kind, &bug, err);
-		if (ret)
-			return ret;
-		switch (classify(t->sc, kind, bug)) {
-		case CP_BAYES_TARGET: (*tc)++; *crashes = 1; return 0;
-		case CP_BAYES_CLEAN: (*cc)++; break;
-		default: (*sc_)++; break;
-		}
-	}
-	return 0;
+	ret = run_until(t, id, 3 * need + 10, 1, need, tc, cc, sc_, err);
+	*crashes = *tc > before;
+	return ret;
 }
 
 struct evidence {
@@ -522,19 +538,11 @@ static int policy_culprit(struct tester *t, double confidence, struct cp_error *
 		snprintf(t->tr->note, sizeof(t->tr->note), "the start commit does not build");
 		return 0;
 	}
-	for (i = 0; i < 80 && bt < (getenv("CULPRIT_SIM_START") ? (unsigned)atoi(getenv("CULPRIT_SIM_START")) : 1u); i++) {
-		enum run_kind kind;
-		size_t bug = 0;
-
-		ret = t_run(t, &sc->bad, &kind, &bug, err);
-		if (ret)
-			return ret;
-		switch (classify(sc, kind, bug)) {
-		case CP_BAYES_TARGET: bt++; break;
-		case CP_BAYES_CLEAN: bc++; break;
-		default: bs++; break;
-		}
-	}
+	ret = run_until(t, &sc->bad, 80, getenv("CULPRIT_SIM_START") ?
+			(unsigned)atoi(getenv("CULPRIT_SIM_START")) : 1u, UINT_MAX,
+			&bt, &bc, &bs, err);
+	if (ret)
+		return ret;
 	if (!bt) {
 		snprintf(t->tr->note, sizeof(t->tr->note), "the crash does not reproduce on the start commit");
 		return 0;
@@ -560,17 +568,7 @@ static int policy_culprit(struct tester *t, double confidence, struct cp_error *
 			snprintf(t->tr->note, sizeof(t->tr->note), "the fixed end does not build");
 			goto out;
 		}
-		for (i = 0; i < 10 && !e->c && !e->t && !ret; i++) {
-			enum run_kind kind;
-			size_t bug = 0;
-
-			ret = t_run(t, &e->id, &kind, &bug, err);
-			switch (classify(sc, kind, bug)) {
-			case CP_BAYES_TARGET: e->t++; break;
-			case CP_BAYES_CLEAN: e->c++; break;
-			default: e->s++; break;
-			}
-		}
+		ret = run_until(t, &e->id, 10, 1, 1, &e->t, &e->c, &e->s, err);
 		if (ret)
 			goto out;
 		if (!e->c || e->t) {

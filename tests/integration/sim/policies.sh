@@ -83,6 +83,8 @@ echo '{"generate": {}, "fix": true, "bad": "c5", "good": ["HEAD", "c9"], "bugs":
 expect_status "fix with two fixed ends" 10 "$CULPRIT" sim --scenario "$TMP/bad3.json"
 echo '{"generate": {}, "fix": true, "bad": "c5", "good": "HEAD", "bugs": [{"title": "x", "introduced": "c0"}]}' > "$TMP/bad4.json"
 expect_status "fix without the target's fixed commit" 10 "$CULPRIT" sim --scenario "$TMP/bad4.json"
+echo '{"generate": {}, "fix": "yes", "bad": "c5", "good": "HEAD", "bugs": [{"title": "x", "introduced": "c0", "fixed": "c50"}]}' > "$TMP/bad5.json"
+expect_status "fix that is not a boolean" 10 "$CULPRIT" sim --scenario "$TMP/bad5.json"
 
 "$CULPRIT" sim --scenario "$TMP/det.json" --trials 2 > "$TMP/text.out"
 grep -q '^trial 2: found [0-9a-f]\{12\} correct builds' "$TMP/text.out" && pass "text output per trial" || fail "text output per trial"
