@@ -1,0 +1,132 @@
+/*
+ * The driver's private state, shared by its phase files: driver.c (set-up
+ * and the order of the phases), start.c (the start commit and the fixed
+ * end), release.c (a clean release when no good commit is given),
+ * gitloop.c (git's choice of commits), bayesloop.c (the Bayesian engine's),
+ * verify.c (the engine's answer: verification and no-op check), test.c (one
+ * commit tested with the job's runs), commands.c (a build or a run as a
+ * child process, journaled), result.c (result.json and the summary) and
+ * log.c (the log, the status line and the compiler lines).
+ * Nothing outside src/driver includes this header.
+ */
+#ifndef CULPRIT_DRIVER_INTERNAL_H
+#define CULPRIT_DRIVER_INTERNAL_H
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bisect/bayes.h"
+#include "driver/job.h"
+#include "output/progress.h"
+#include "run/exec.h"
+#include "run/journal.h"
+#include "util/error.h"
+#include "vcs/source.h"
+#include "vcs/vcs.h"
+
+enum verdict { V_TARGET, V_CLEAN, V_SKIP };
+
+/* One tested commit, for the summary and result.json. */
+struct tested {
+	struct cp_oid id;
+	char label[64];		/* "release v1.2" or "" */
+	int built;		/* 1 ok, 0 failed */
+	double build_s;
+	unsigned nruns;
+	char **outcomes;	/* "OK", "crashed: T", "infra problem: why" */
+	double *run_s;
+	enum verdict verdict;
+	unsigned cap;		/* culprit policy: room in outcomes and run_s */
+	char sig[160];		/* build signature, "" when none */
+	int64_t same_as;	/* git policy: verdict taken from this tested index, or -1 */
+};
+
+struct driver {
+	struct cp_job *job;
+	volatile sig_atomic_t *stop;
+	struct cp_error *err;
+	struct cp_repo *repo;
+	struct cp_commit_source src;
+	struct cp_worktree *wt;
+	struct cp_journal *journal;
+	struct cp_run_pool *pool;
+	FILE *log;
+	char compiler_line[256];
+	/* --version lines of the compilers the kernel policy picked so far */
+	struct { char cc[128]; char line[256]; } cc_seen[8];
+	unsigned ncc_seen;
+	/*
+	 * job->out made absolute: the commands run in the worktree, where a
+	 * relative --out (the default "culprit-out") would name another place.
+	 */
+	char *abs_out;
+	char *target;		/* crash title bisected */
+	struct tested *tested;
+	size_t ntested;
+	double build_s, test_s;
+	/* culprit policy */
+	struct cp_bayes *bayes;
+	const struct cp_graph *graph;
+	int64_t in_worktree;	/* tested index whose build the worktree holds, or -1 */
+	json_t *bayes_result;	/* the "bayes" object of result.json */
+	/* the status line on stderr when it is a terminal (output/progress.h) */
+	struct cp_progress *progress;
+	struct cp_progress_state pst;
+	char pst_label[64];	/* pst.label points here */
+};
+
+/* log.c */
+void drv_log(struct driver *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Redraws the status line for a new phase of commit hex (NULL: the same). */
+void drv_progress(struct driver *d, enum cp_progress_phase phase, const char *hex,
+		  unsigned done, unsigned total);
+void drv_probe_compiler(struct driver *d);
+const char *drv_compiler_for(struct driver *d, const struct cp_oid *id);
+
+/* commands.c */
+json_t *drv_find_record(struct driver *d, const char *type, const char *hex, int index);
+/* Appends rec to the journal and drops the reference (NULL: out of memory). */
+int drv_append(struct driver *d, json_t *rec);
+int drv_build(struct driver *d, const struct cp_oid *id, const char *hex,
+	      int *ok, double *secs, char *sig, size_t sigsize);
+int drv_run_missing(struct driver *d, struct tested *t, const char *hex,
+		    unsigned base, unsigned n);
+
+/* test.c */
+int drv_is_target(struct driver *d, const char *outcome);
+const char *drv_verdict_name(enum verdict v);
+unsigned drv_clean_runs(const struct tested *t);
+int drv_test_commit(struct driver *d, const struct cp_oid *id, const char *label,
+		    enum verdict *verdict);
+
+/* result.c */
+int drv_write_result(struct driver *d, const char *status, const struct cp_oid *culprit,
+		     const struct cp_oid *cands, size_t ncands);
+int drv_found(struct driver *d, const struct cp_oid *c);
+
+/* driver.c */
+int drv_push_oid(struct cp_oid **set, size_t *n, const struct cp_oid *id, struct cp_error *err);
+
+/* start.c: the start commit must crash (and, bisecting a fix, the fixed end not). */
+int drv_check_start(struct driver *d, const struct cp_oid *start, struct cp_oid **goods,
+		    size_t *ngoods);
+
+/* release.c */
+int drv_find_release(struct driver *d, const struct cp_oid *bad, struct cp_oid *good);
+
+/* gitloop.c */
+int drv_git_loop(struct driver *d, const struct cp_oid *start, struct cp_oid *goods,
+		 size_t ngoods);
+
+/* bayesloop.c */
+enum cp_bayes_outcome drv_evidence_of(struct driver *d, const char *outcome);
+int drv_bayes_loop(struct driver *d, const struct cp_oid *start, struct cp_oid *goods,
+		   size_t ngoods);
+
+/* verify.c: the engine's answer in the log and result.json's "bayes" */
+int drv_bayes_report(struct driver *d, const struct cp_bayes_summary *s,
+		     const struct cp_bayes_action *last);
+
+#endif
