@@ -59,6 +59,7 @@ int cmd_sim(int argc, char **argv)
 	double builds = 0, runs = 0, secs = 0;
 	struct cp_scenario *sc = NULL;
 	struct cp_error err = { 0 };
+	json_t *results = NULL;
 	char *end;
 
 	optind = 1;
@@ -97,6 +98,10 @@ int cmd_sim(int argc, char **argv)
 	ret = cp_scenario_load(path, &sc, &err);
 	if (ret)
 		return cli_fail(ret, err.msg);
+	if (json && !(results = json_array())) {
+		cp_scenario_free(sc);
+		return cli_fail(CP_ERR_NOMEM, "out of memory");
+	}
 	for (i = 0; i < trials; i++) {
 		struct cp_sim_trial tr;
 		char hex[CP_OID_HEXSZ + 1] = "none";
@@ -114,12 +119,21 @@ int cmd_sim(int argc, char **argv)
 		secs += tr.time_s;
 		nbin[bin_of(tr.confidence)]++;
 		okbin[bin_of(tr.confidence)] += tr.correct;
+		if (json && json_array_append_new(results, json_pack("{s:b, s:f, s:i, s:i, s:f, s:s}",
+				"correct", tr.correct, "confidence", tr.confidence,
+				"builds", (int)tr.builds, "runs", (int)tr.runs, "time_s", tr.time_s,
+				"found", hex))) {
+			ret = CP_ERR_NOMEM;
+			cp_error_set(&err, ret, "out of memory");
+			break;
+		}
 		if (!json)
 			printf("trial %lu: found %.12s %s builds %u runs %u time %.0fs confidence %.3f%s%s\n",
 			       i + 1, hex, tr.correct ? "correct" : "wrong", tr.builds, tr.runs,
 			       tr.time_s, tr.confidence, tr.note[0] ? " " : "", tr.note);
 	}
 	if (ret) {
+		json_decref(results);
 		cp_scenario_free(sc);
 		return cli_fail(ret, err.msg);
 	}
@@ -132,12 +146,12 @@ int cmd_sim(int argc, char **argv)
 				"min", bin_lo[b], "max", b + 1 < NBINS ? bin_lo[b + 1] : 1.0,
 				"trials", (int)nbin[b],
 				"accuracy", nbin[b] ? json_real((double)okbin[b] / nbin[b]) : json_null()));
-		root = json_pack("{s:s, s:s, s:i, s:f, s:f, s:f, s:f, s:o, s:I}",
+		root = json_pack("{s:s, s:s, s:i, s:f, s:f, s:f, s:f, s:o, s:I, s:o}",
 				 "scenario", path, "policy", cp_sim_policy_name((enum cp_sim_policy)policy),
 				 "trials", (int)trials, "accuracy", (double)correct / trials,
 				 "mean_builds", builds / trials, "mean_runs", runs / trials,
 				 "mean_time_s", secs / trials, "calibration", cal ? cal : json_null(),
-				 "seed", (json_int_t)seed);
+				 "seed", (json_int_t)seed, "results", results);
 		if (!root) {
 			cp_scenario_free(sc);
 			return cli_fail(CP_ERR_NOMEM, "out of memory");

@@ -24,6 +24,13 @@ struct sim_bug {
 	struct cp_oid fixed;
 	int has_fixed;
 	double p, p_boot;
+	/*
+	 * "p_after": in commits that contain p_at the bug crashes with p2
+	 * instead (a later commit makes it easier or harder to hit).
+	 */
+	struct cp_oid p_at;
+	int has_p_at;
+	double p2;
 };
 
 struct sim_release {
@@ -37,6 +44,7 @@ struct sim_commit {
 	int used;
 	uint32_t known;		/* bit b: presence of bug b computed */
 	uint32_t present;	/* bit b: bug b present */
+	uint32_t after;		/* bit b: contains bug b's p_at (p2 applies) */
 	int sig_known;
 	struct cp_oid sig;	/* the commit whose binary it has */
 };
@@ -74,6 +82,8 @@ int sim_commit_get(struct cp_scenario *sc, const struct cp_oid *id,
 /* Presence bits of every bug at id. */
 int sim_presence(struct cp_scenario *sc, const struct cp_oid *id, uint32_t *present,
 		 struct cp_error *err);
+/* The chance that bug b crashes a run of id (p, or p2 past p_at); present. */
+double sim_bug_p(struct cp_scenario *sc, const struct cp_oid *id, size_t b);
 int sim_signature(struct cp_scenario *sc, const struct cp_oid *id, struct cp_oid *sig,
 		  struct cp_error *err);
 int sim_is_broken(const struct cp_scenario *sc, const struct cp_oid *id);

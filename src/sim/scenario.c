@@ -317,13 +317,15 @@ int sim_presence(struct cp_scenario *sc, const struct cp_oid *id, uint32_t *pres
 	if (ret)
 		return ret;
 	for (b = 0; b < sc->nbugs; b++) {
-		int in = 0, fixed = 0;
+		int in = 0, fixed = 0, after = 0;
 
 		if (c->known >> b & 1)
 			continue;
 		ret = is_ancestor(sc, &sc->bugs[b].introduced, id, &in, err);
 		if (!ret && in && sc->bugs[b].has_fixed)
 			ret = is_ancestor(sc, &sc->bugs[b].fixed, id, &fixed, err);
+		if (!ret && in && sc->bugs[b].has_p_at)
+			ret = is_ancestor(sc, &sc->bugs[b].p_at, id, &after, err);
 		if (ret)
 			return ret;
 		/* the table may have grown: look the commit up again */
@@ -333,9 +335,21 @@ int sim_presence(struct cp_scenario *sc, const struct cp_oid *id, uint32_t *pres
 		c->known |= 1u << b;
 		if (in && !fixed)
 			c->present |= 1u << b;
+		if (after)
+			c->after |= 1u << b;
 	}
 	*present = c->present;
 	return 0;
+}
+
+double sim_bug_p(struct cp_scenario *sc, const struct cp_oid *id, size_t b)
+{
+	struct sim_commit *c;
+	struct cp_error err;
+
+	if (!sc->bugs[b].has_p_at || sim_commit_get(sc, id, &c, &err))
+		return sc->bugs[b].p;
+	return (c->after >> b & 1) ? sc->bugs[b].p2 : sc->bugs[b].p;
 }
 
 static int in_sorted(const struct cp_oid *set, size_t n, const struct cp_oid *id)
@@ -610,7 +624,9 @@ static int load_releases(struct cp_scenario *sc, json_t *root, struct cp_error *
 
 static int load_bugs(struct cp_scenario *sc, json_t *root, struct cp_error *err)
 {
-	static const char *const bug_keys[] = { "title", "introduced", "fixed", "p", "p_boot", NULL };
+	static const char *const bug_keys[] = { "title", "introduced", "fixed", "p", "p_boot", "p_after",
+		NULL };
+	static const char *const after_keys[] = { "at", "p", NULL };
 	json_t *bugs = json_object_get(root, "bugs"), *b, *target = json_object_get(root, "target");
 	size_t i;
 	int ret;
@@ -624,6 +640,7 @@ static int load_bugs(struct cp_scenario *sc, json_t *root, struct cp_error *err)
 		const char *title = json_string_value(json_object_get(b, "title"));
 		const char *intro = json_string_value(json_object_get(b, "introduced"));
 		json_t *fixed = json_object_get(b, "fixed");
+		json_t *after = json_object_get(b, "p_after");
 
 		if (!json_is_object(b))
 			return cp_error_set(err, CP_ERR_JOB, "bugs[%zu] must be an object", i);
@@ -647,6 +664,20 @@ static int load_bugs(struct cp_scenario *sc, json_t *root, struct cp_error *err)
 			ret = get_double(b, "p", 1, 0, 1, &bug->p, err);
 		if (!ret)
 			ret = get_double(b, "p_boot", 0, 0, 1, &bug->p_boot, err);
+		if (!ret && after) {
+			const char *at = json_string_value(json_object_get(after, "at"));
+
+			if (!json_is_object(after) || !at)
+				ret = cp_error_set(err, CP_ERR_JOB,
+						   "p_after must be {\"at\": REV, \"p\": P}");
+			if (!ret)
+				ret = check_keys(after, "p_after", after_keys, err);
+			if (!ret)
+				ret = resolve(sc, at, &bug->p_at, err);
+			if (!ret)
+				ret = get_double(after, "p", 1, 0, 1, &bug->p2, err);
+			bug->has_p_at = !ret;
+		}
 		if (ret)
 			return cp_error_prefix(err, "bugs[%zu]", i);
 	}

@@ -105,7 +105,7 @@ static int t_run(struct tester *t, const struct cp_oid *id, enum run_kind *kind,
 			continue;
 		if (rng_unit(&t->rng) < sc->bugs[b].p_boot)
 			boot[nb++] = b;
-		else if (rng_unit(&t->rng) < sc->bugs[b].p)
+		else if (rng_unit(&t->rng) < sim_bug_p(sc, id, b))
 			crash[nc++] = b;
 	}
 	if (nb) {
