@@ -26,6 +26,9 @@ int cmd_sim(int argc, char **argv);
 int cmd_recipients(int argc, char **argv);
 int cmd_maintainers(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_store(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
 
 /* Prints "culprit: <msg>" on stderr and returns the exit code for status. */
 int cli_fail(int status, const char *msg);

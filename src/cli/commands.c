@@ -14,5 +14,8 @@ const struct cli_command cli_commands[] = {
 	{ "vm-run", cmd_vm_run, "boot the built kernel in QEMU and run the reproducer once" },
 	{ "signature", cmd_signature, "print the kernel signature of a vmlinux" },
 	{ "show", cmd_show, "re-print the report of a finished or interrupted bisection" },
+	{ "store", cmd_store, "import output directories into the results store, list it" },
+	{ "serve", cmd_serve, "serve the results store over HTTP (list, pages, logs, JSON, job queue)" },
+	{ "mail", cmd_mail, "write the syzbot-style mail of finished bisections (mbox or sendmail)" },
 	{ NULL, NULL, NULL },
 };

@@ -1,0 +1,31 @@
+/* Shared between server.c and pages.c: a response being built. */
+#ifndef CULPRIT_SERVE_INTERNAL_H
+#define CULPRIT_SERVE_INTERNAL_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "store/store.h"
+
+struct srv_reply {
+	unsigned status;
+	const char *type;	/* Content-Type */
+	char *body;		/* malloc'd */
+	size_t len;
+};
+
+/* A plain-text error reply; returns 0. */
+int srv_error(struct srv_reply *r, unsigned status, const char *msg);
+
+/* The reply to a JSON value (stolen). */
+int srv_json(struct srv_reply *r, unsigned status, json_t *v);
+
+/* Query lookup: returns the argument or NULL. */
+typedef const char *(*srv_arg_fn)(void *ctx, const char *name);
+
+int pages_list(struct cp_store *st, int api, srv_arg_fn arg, void *ctx, struct srv_reply *r);
+int pages_bisection(struct cp_store *st, long long id, int api, struct srv_reply *r);
+/* name: "log", "report.txt", or "<sha>/run-<n>.log" parts already checked */
+int pages_file(struct cp_store *st, long long id, const char *rel, int api, struct srv_reply *r);
+
+#endif
