@@ -9,6 +9,9 @@ packages=(
 	gcc meson ninja-build pkg-config
 	# libraries
 	libgit2-dev libelf-dev libdw-dev libjansson-dev libssl-dev
+	# the results service: SQLite store, PostgreSQL store (libpq; the server
+	# for its tests), culprit serve's HTTP (libmicrohttpd)
+	libsqlite3-dev libpq-dev postgresql libmicrohttpd-dev
 	# tests
 	libcmocka-dev git python3 clang libclang-rt-14-dev
 	# the built-in example (culprit demo) builds with make

@@ -35,6 +35,7 @@ static void bisect_usage(FILE *out)
 		"                      [--output-max BYTES] [--compiler CC]\n"
 		"       culprit bisect --job FILE [options overriding the file]\n"
 		"       culprit bisect --resume DIR\n"
+		"       (any of them with --store FILE|URL: the results store kept current)\n"
 		"\n"
 		"Builds and tests commits in a worktree of its own until it finds the first\n"
 		"commit where the crash appears (or, with --fix, the first where it is gone).\n"
@@ -132,13 +133,14 @@ int cmd_bisect(int argc, char **argv)
 		{ "output-max", required_argument, NULL, 'm' },
 		{ "job", required_argument, NULL, 'J' },
 		{ "resume", required_argument, NULL, 'R' },
+		{ "store", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cp_job job;
 	struct cp_error err;
 	struct sigaction sa;
-	const char *resume = NULL, *jobfile = NULL;
+	const char *resume = NULL, *jobfile = NULL, *store = NULL;
 	unsigned long u;
 	int c, ret = 0, i;
 
@@ -215,6 +217,7 @@ int cmd_bisect(int argc, char **argv)
 		case 'P': job.first_parent = 1; break;
 		case 'J': break;
 		case 'R': resume = optarg; break;
+		case 'S': store = optarg; break;
 		case 'n': case 'j': case 'x': case 'y':
 			if (parse_uint(optarg, c == 'n' ? 10000 : c == 'j' ? 256 : 604800, &u) ||
 			    u == 0) {
@@ -284,6 +287,8 @@ int cmd_bisect(int argc, char **argv)
 			goto out;
 	}
 	if (!job.out && (ret = set_str(&job.out, "culprit-out")))
+		goto out;
+	if (store && (ret = set_str(&job.store, store)))
 		goto out;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

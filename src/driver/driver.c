@@ -93,7 +93,9 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 	header = cp_job_to_json(job);
 	if (!header)
 		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-	ret = cp_journal_open(&d.journal, job->out, header, err);
+	ret = drv_store_open(&d);
+	if (!ret)
+		ret = cp_journal_open(&d.journal, job->out, header, err);
 	json_decref(header);
 	if (ret)
 		goto out;
@@ -114,6 +116,7 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 		ret = cp_error_set(err, CP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
 		goto out;
 	}
+	drv_store_update(&d, "running");
 	ret = cp_repo_open(&d.repo, job->repo, err);
 	if (ret)
 		goto out;
@@ -165,6 +168,7 @@ out:
 		ret = cp_error_set(err, CP_ERR_INTERRUPTED,
 				   "interrupted; resume with: culprit bisect --resume %s", job->out);
 	}
+	drv_store_finish(&d, ret);
 	free(goods);
 	driver_free(&d);
 	return ret;

@@ -22,6 +22,7 @@
 #include "output/progress.h"
 #include "run/exec.h"
 #include "run/journal.h"
+#include "store/store.h"
 #include "util/error.h"
 #include "vcs/source.h"
 #include "vcs/vcs.h"
@@ -75,7 +76,14 @@ struct driver {
 	struct cp_progress *progress;
 	struct cp_progress_state pst;
 	char pst_label[64];	/* pst.label points here */
+	struct cp_store *store;	/* job->store opened, or NULL */
 };
+
+/* store.c: the row of this bisection in the results store (job->store) */
+int drv_store_open(struct driver *d);
+void drv_store_update(struct driver *d, const char *state);
+/* the final state from cp_driver_run()'s status; closes the store */
+void drv_store_finish(struct driver *d, int status);
 
 /* log.c */
 void drv_log(struct driver *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -69,6 +69,7 @@ void cp_job_free(struct cp_job *job)
 	free(job->out);
 	free(job->compiler);
 	free(job->policy);
+	free(job->store);
 	json_decref(job->compilers);
 	memset(job, 0, sizeof(*job));
 }

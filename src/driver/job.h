@@ -50,6 +50,11 @@ struct cp_job {
 	size_t nartifacts;
 	/* Bytes of a build or run log kept on disk (head and tail); 0: no limit. */
 	uint64_t output_max;
+	/*
+	 * The results store kept current while it runs (src/store), or NULL.
+	 * Not part of the job's JSON: where results go is the runner's choice.
+	 */
+	char *store;
 };
 
 #define CP_JOB_OUTPUT_MAX_DEFAULT (64ull << 20)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int pg_fail(PGconn *c, const char *what, struct cp_error *err)
+static int pg_fail(PGconn *c, int code, const char *what, struct cp_error *err)
 {
 	char msg[512];
 	size_t n;
@@ -18,7 +18,7 @@ static int pg_fail(PGconn *c, const char *what, struct cp_error *err)
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	return cp_error_set(err, CP_ERR_IO, "%s: %s", what, msg);
+	return cp_error_set(err, code, "%s: %s", what, msg);
 }
 
 static int pg_exec(void *conn, const char *sql, int nparams, const char *const *params,
@@ -32,7 +32,7 @@ static int pg_exec(void *conn, const char *sql, int nparams, const char *const *
 
 	r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
 	if (!r)
-		return pg_fail(c, "store", err);
+		return pg_fail(c, CP_ERR_IO, "store", err);
 	st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		ret = cp_error_set(err, CP_ERR_IO, "store: %s", PQresultErrorMessage(r));
@@ -60,7 +60,7 @@ static int pg_open(const char *where, void **conn, struct cp_error *err)
 	if (!c)
 		return cp_error_set(err, CP_ERR_NOMEM, "store: out of memory");
 	if (PQstatus(c) != CONNECTION_OK) {
-		ret = pg_fail(c, "store: connecting to PostgreSQL", err);
+		ret = pg_fail(c, CP_ERR_STORE, "store: connecting to PostgreSQL", err);
 		PQfinish(c);
 		return ret;
 	}

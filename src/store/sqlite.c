@@ -15,7 +15,7 @@ static int fail(sqlite3 *db, int rc, const char *what, struct cp_error *err)
 {
 	/* A file that is not a database, or a damaged one, is bad input, not a bug. */
 	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
-		return cp_error_set(err, CP_ERR_INPUT, "%s: the store file is corrupt or not a culprit store (%s)",
+		return cp_error_set(err, CP_ERR_STORE, "%s: the store file is corrupt or not a culprit store (%s)",
 				    what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 	if (rc == SQLITE_NOMEM)
 		return cp_error_set(err, CP_ERR_NOMEM, "%s: out of memory", what);

@@ -106,6 +106,14 @@ static int migrate(struct cp_store *st, const char *where, struct cp_error *err)
 		return ret;
 	ret = st->be->has_table(st->conn, "culprit_schema", &yes, err);
 	if (!ret && !yes) {
+		int theirs = 0;
+
+		/* someone else's bisections table: not ours to migrate */
+		ret = st->be->has_table(st->conn, "bisections", &theirs, err);
+		if (!ret && theirs)
+			ret = cp_error_set(err, CP_ERR_STORE, "%s: not a culprit store (a bisections table without culprit_schema)", where);
+	}
+	if (!ret && !yes) {
 		ret = run(st, "CREATE TABLE culprit_schema (version INTEGER NOT NULL)", 0, NULL, NULL, NULL, err);
 		if (!ret)
 			ret = run(st, "INSERT INTO culprit_schema (version) VALUES (0)", 0, NULL, NULL, NULL, err);
@@ -113,9 +121,9 @@ static int migrate(struct cp_store *st, const char *where, struct cp_error *err)
 	if (!ret)
 		ret = run(st, "SELECT version FROM culprit_schema", 0, NULL, int_row, &version, err);
 	if (!ret && version < 0)
-		ret = cp_error_set(err, CP_ERR_INPUT, "%s: the store has no schema version", where);
+		ret = cp_error_set(err, CP_ERR_STORE, "%s: the store has no schema version", where);
 	if (!ret && version > CP_STORE_SCHEMA)
-		ret = cp_error_set(err, CP_ERR_INPUT,
+		ret = cp_error_set(err, CP_ERR_STORE,
 				   "%s: the store has schema version %lld, newer than this culprit's (%d): use a newer culprit",
 				   where, version, CP_STORE_SCHEMA);
 	for (; !ret && version < CP_STORE_SCHEMA; version++) {
@@ -174,14 +182,15 @@ static double now_s(void)
 }
 
 /* The flags a person filters on, from the summary; a JSON array. */
-static json_t *flags_of(const struct cp_summary *s)
+static json_t *flags_of(const struct cp_summary *s, const char *state)
 {
 	json_t *a = json_array();
 	size_t i;
 
 	if (!a)
 		return NULL;
-	if (s->from_journal)
+	/* a running bisection has no result yet either, but nothing went wrong */
+	if (s->from_journal && !strcmp(state, "interrupted"))
 		json_array_append_new(a, json_string("interrupted: no result yet"));
 	if (cp_summary_flaky(s))
 		json_array_append_new(a, json_string("flaky reproducer"));
@@ -289,7 +298,7 @@ int cp_store_put_dir(struct cp_store *st, const char *out_dir, const char *state
 	if (!state)
 		state = s.from_journal ? "interrupted" : "done";
 	dir = abs_dir(out_dir);
-	fl = flags_of(&s);
+	fl = flags_of(&s, state);
 	flags = fl ? json_dumps(fl, JSON_COMPACT) : NULL;
 	json_decref(fl);
 	jobj = json_object_get(s.root, "job");

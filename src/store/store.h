@@ -13,7 +13,7 @@
  * SQLite (a file path: the embedded default, WAL, several writers) and
  * PostgreSQL (a "postgresql://..." or "postgres://..." URL, libpq).  The
  * schema is versioned (CP_STORE_SCHEMA); opening migrates an older store
- * and refuses a newer one with CP_ERR_INPUT.  Every write is one
+ * and refuses a newer or corrupt one with CP_ERR_STORE.  Every write is one
  * transaction.
  *
  * Caller's steps: cp_store_open(), cp_store_put_dir() / cp_store_queue() /

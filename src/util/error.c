@@ -83,6 +83,7 @@ static const struct {
 	{ CP_ERR_LOCKED, 13, "locked" },
 	{ CP_ERR_INTERRUPTED, 14, "interrupted" },
 	{ CP_ERR_INPUT, 15, "bad-input" },
+	{ CP_ERR_STORE, 17, "store" },
 };
 
 int cp_exit_code(int status)

@@ -29,6 +29,7 @@ enum cp_status {
 	CP_ERR_LOCKED = -14,	/* another culprit holds the output directory */
 	CP_ERR_INTERRUPTED = -15, /* stopped by SIGINT/SIGTERM, resumable */
 	CP_ERR_INPUT = -16,	/* an input file is malformed */
+	CP_ERR_STORE = -18,	/* the results store is corrupt, newer than culprit, or unreachable */
 };
 
 /* Invariant: msg is always NUL-terminated; empty when no error was set. */
