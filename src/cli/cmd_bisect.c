@@ -2,7 +2,7 @@
  * culprit bisect: find the commit that introduced (or, with --fix, fixed) a
  * crash, building and testing commits; see docs/job.md.
  */
-#include "build/kernel.h"
+#include "kernel/kernel.h"
 #include "cli/cli.h"
 #include "driver/driver.h"
 #include "output/output.h"

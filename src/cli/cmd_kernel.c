@@ -17,10 +17,11 @@
  * 125 boot failed / basic kernel testing failed / infra problem (the
  * reproducer could not be run on this kernel).
  */
-#include "build/kernel.h"
+#include "kernel/kernel.h"
 #include "cli/cli.h"
 #include "run/exec.h"
-#include "run/qemu.h"
+#include "vm/initramfs.h"
+#include "vm/vm.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -252,8 +253,8 @@ static unsigned vm_uint(json_t *vm, const char *key, unsigned def)
 }
 
 /* The accelerator for "auto", probed once per output directory. */
-static int pick_accel(struct cp_run_pool *pool, const struct cp_vm_config *c, const char *accel,
-		      const char *vmdir, char *out, size_t size, struct cp_error *err)
+static int pick_accel(struct cp_run_pool *pool, const struct cp_vm_ops *ops,
+		      const struct cp_vm_config *c, const char *accel, const char *vmdir, char *out, size_t size, struct cp_error *err)
 {
 	char p[PATH_MAX], tmp[PATH_MAX + 16], buf[16] = "";
 	const char *got;
@@ -275,7 +276,7 @@ static int pick_accel(struct cp_run_pool *pool, const struct cp_vm_config *c, co
 			return 0;
 		}
 	}
-	ret = cp_qemu_choose_accel(pool, c, accel, 15, &got, err);
+	ret = ops->choose_accel(pool, c, accel, 15, &got, err);
 	if (ret)
 		return ret;
 	snprintf(out, size, "%s", got);
@@ -311,6 +312,7 @@ static const char vm_usage[] =
 int cmd_vm_run(int argc, char **argv)
 {
 	struct cp_vm_config c = { 0 };
+	const struct cp_vm_ops *ops;
 	struct cp_vm_outcome o;
 	struct cp_run_pool *pool = NULL;
 	struct cp_error err;
@@ -369,7 +371,12 @@ int cmd_vm_run(int argc, char **argv)
 		rc = VM_EXIT_CANNOT_TEST;
 		goto done;
 	}
-	c.qemu = json_string_value(json_object_get(vm, "qemu"));
+	ops = cp_vm_type_find(json_string_value(json_object_get(vm, "type")) ?: "qemu");
+	if (!ops) {
+		ret = cp_error_set(&err, CP_ERR_JOB, "vm.type: not one of %s", cp_vm_type_names());
+		goto out;
+	}
+	c.program = json_string_value(json_object_get(vm, "qemu"));
 	c.kernel = kernel_path;
 	c.initrd = initrd;
 	c.cmdline = json_string_value(json_object_get(kernel, "cmdline"));
@@ -382,11 +389,11 @@ int cmd_vm_run(int argc, char **argv)
 	if (ret)
 		goto out;
 	catch_stop(pool);
-	ret = pick_accel(pool, &c, json_string_value(json_object_get(vm, "accel")) ?: "auto",
+	ret = pick_accel(pool, ops, &c, json_string_value(json_object_get(vm, "accel")) ?: "auto",
 			 vmdir, accel, sizeof(accel), &err);
 	c.accel = accel;
 	if (!ret)
-		ret = cp_qemu_run(pool, &c, &o, &err);
+		ret = ops->run(pool, &c, &o, &err);
 	release_stop();
 	if (ret)
 		goto out;

@@ -1,5 +1,5 @@
 #include "driver/job.h"
-#include "build/kernel.h"
+#include "kernel/kernel.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* The log (stdout and out/log), the status line and the compiler lines logged per commit. */
 #include "driver/internal.h"
 
-#include "build/kernel.h"
+#include "kernel/kernel.h"
 #include "vcs/source.h"
 
 #include <stdarg.h>

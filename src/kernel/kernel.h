@@ -20,8 +20,8 @@
  *
  * Everything here takes its state as arguments; no file-scope state.
  */
-#ifndef CULPRIT_BUILD_KERNEL_H
-#define CULPRIT_BUILD_KERNEL_H
+#ifndef CULPRIT_KERNEL_KERNEL_H
+#define CULPRIT_KERNEL_KERNEL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,7 +3,8 @@
  * the driver's build and test commands: culprit kernel-build and culprit
  * vm-run, each given the validated sections as one JSON argument.
  */
-#include "build/kernel.h"
+#include "kernel/kernel.h"
+#include "vm/vm.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -87,8 +88,9 @@ static int vm_section(json_t *vm, const char *base, json_t **out, struct cp_erro
 		return cp_error_set(err, CP_ERR_JOB, "vm: must be an object");
 	json_object_foreach(vm, key, v) {
 		if (!strcmp(key, "type")) {
-			if (!json_is_string(v) || strcmp(json_string_value(v), "qemu"))
-				return cp_error_set(err, CP_ERR_JOB, "vm.type: only \"qemu\" is supported");
+			if (!json_is_string(v) || !cp_vm_type_find(json_string_value(v)))
+				return cp_error_set(err, CP_ERR_JOB, "vm.type: must be one of %s",
+						    cp_vm_type_names());
 		} else if (!strcmp(key, "accel")) {
 			const char *a = json_string_value(v);
 

@@ -4,7 +4,8 @@
  * through the executor when it is installed.
  */
 #include "run/exec.h"
-#include "run/qemu.h"
+#include "vm/initramfs.h"
+#include "vm/vm.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
  * SHT_NOBITS (.bss) nor SHT_NOTE (build id), the SHA-256 of its file bytes;
  * the 32-byte digests go into an outer SHA-256, printed as hex.
  */
-#include "build/kernel.h"
+#include "kernel/kernel.h"
 
 #include <errno.h>
 #include <fcntl.h>
