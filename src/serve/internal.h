@@ -25,7 +25,7 @@ typedef const char *(*srv_arg_fn)(void *ctx, const char *name);
 
 int pages_list(struct cp_store *st, int api, srv_arg_fn arg, void *ctx, struct srv_reply *r);
 int pages_bisection(struct cp_store *st, long long id, int api, struct srv_reply *r);
-/* name: "log", "report.txt", or "<sha>/run-<n>.log" parts already checked */
+/* rel: "log", "report.txt" or "commits/<sha>/{build,run-<n>}.log", checked by the caller */
 int pages_file(struct cp_store *st, long long id, const char *rel, int api, struct srv_reply *r);
 
 #endif

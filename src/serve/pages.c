@@ -183,7 +183,7 @@ int pages_list(struct cp_store *st, int api, srv_arg_fn arg, void *ctx, struct s
 		}
 		fputs("</td><td class=\"confidence\">", o);
 		if (json_is_number(conf) && culprit)
-			fprintf(o, "%.0f%%", 100 * json_number_value(conf));
+			fprintf(o, "%.1f%%", 100 * json_number_value(conf));
 		fputs("</td><td class=\"flags\">", o);
 		json_array_foreach(json_object_get(row, "flags"), k, flag) {
 			if (k)
@@ -306,7 +306,37 @@ int pages_bisection(struct cp_store *st, long long id, int api, struct srv_reply
 	return 0;
 }
 
-static int read_capped(const char *path, char **out, size_t *len)
+/*
+ * Opens dir/rel one component at a time, none of them a symlink: a link
+ * planted in an output directory (commits/<sha> -> /etc) leads nowhere.
+ */
+static int open_under(const char *dir, const char *rel)
+{
+	char part[128];
+	const char *p = rel, *slash;
+	int fd, next;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	while (fd >= 0 && (slash = strchr(p, '/'))) {
+		if ((size_t)(slash - p) >= sizeof(part)) {
+			close(fd);
+			return -1;
+		}
+		memcpy(part, p, (size_t)(slash - p));
+		part[slash - p] = '\0';
+		next = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+		p = slash + 1;
+	}
+	if (fd < 0)
+		return -1;
+	next = openat(fd, p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	close(fd);
+	return next;
+}
+
+static int read_capped(const char *dir, const char *rel, char **out, size_t *len)
 {
 	struct stat sb;
 	size_t n = 0;
@@ -314,8 +344,7 @@ static int read_capped(const char *path, char **out, size_t *len)
 	char *b;
 	int fd;
 
-	/* O_NOFOLLOW: a symlink planted in an output directory does not lead out of it. */
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	fd = open_under(dir, rel);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
@@ -341,20 +370,15 @@ int pages_file(struct cp_store *st, long long id, const char *rel, int api, stru
 {
 	json_t *row = NULL;
 	const char *dir;
-	char *path = NULL, *text = NULL;
+	char *text = NULL;
 	size_t len = 0;
 	int rc;
 
 	if (load_row(st, id, &row, r))
 		return 0;
 	dir = json_string_value(json_object_get(row, "dir"));
-	if (!dir || asprintf(&path, "%s/%s", dir, rel) < 0) {
-		json_decref(row);
-		return srv_error(r, 500, "out of memory");
-	}
+	rc = dir ? read_capped(dir, rel, &text, &len) : -1;
 	json_decref(row);
-	rc = read_capped(path, &text, &len);
-	free(path);
 	if (rc == -2)
 		return srv_error(r, 500, "out of memory");
 	if (rc)

@@ -5,6 +5,7 @@
  */
 #include "serve/serve.h"
 #include "serve/internal.h"
+#include "driver/job.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -78,16 +79,20 @@ static int parse_id(const char *s, size_t n, long long *id)
 	return 0;
 }
 
-/* "<40 hex>/run-<digits>.log", the only run log names a bisection writes. */
-static int run_log_name(const char *s)
+/* "<40 hex>/run-<digits>.log" or "<40 hex>/build.log": the logs a bisection writes per commit. */
+static int commit_log_name(const char *s)
 {
 	size_t i, n;
 
-	if (strlen(s) < 50 || s[40] != '/' || strncmp(s + 41, "run-", 4))
+	if (strlen(s) < 50 || s[40] != '/')
 		return 0;
 	for (i = 0; i < 40; i++)
-		if (!strchr("0123456789abcdef", s[i]) || !s[i])
+		if (!s[i] || !strchr("0123456789abcdef", s[i]))
 			return 0;
+	if (!strcmp(s + 41, "build.log"))
+		return 1;
+	if (strncmp(s + 41, "run-", 4))
+		return 0;
 	n = strspn(s + 45, "0123456789");
 	return n >= 1 && n <= 6 && !strcmp(s + 45 + n, ".log");
 }
@@ -98,7 +103,6 @@ static int route_get(struct server *sv, struct MHD_Connection *c, const char *ur
 	int api = 0;
 	const char *rest, *slash;
 	long long id;
-	char rel[128];
 
 	if (!strcmp(url, "/") || !strcmp(url, "/bisections"))
 		return pages_list(sv->st, 0, get_arg, c, r);
@@ -120,10 +124,9 @@ static int route_get(struct server *sv, struct MHD_Connection *c, const char *ur
 	rest = slash + 1;
 	if (!strcmp(rest, "log") || !strcmp(rest, "report.txt"))
 		return pages_file(sv->st, id, rest, api, r);
-	if (!strncmp(rest, "runs/", 5) && run_log_name(rest + 5)) {
-		snprintf(rel, sizeof(rel), "commits/%s", rest + 5);
-		return pages_file(sv->st, id, rel, api, r);
-	}
+	/* the directory's own layout, each name checked: commits/<sha>/{build,run-N}.log */
+	if (!strncmp(rest, "commits/", 8) && commit_log_name(rest + 8))
+		return pages_file(sv->st, id, rest, api, r);
 	return srv_error(r, 404, "not found");
 }
 
@@ -139,6 +142,20 @@ static int token_ok(const char *want, const char *got)
 	for (i = 0; i < n; i++)
 		d |= (unsigned char)want[i] ^ (unsigned char)(i < m ? got[i] : 0);
 	return !d && n == m;
+}
+
+/* The checks `culprit bisect --job` makes, so a bad job is refused now, not in the farm. */
+static int check_job(json_t *obj, struct cp_error *err)
+{
+	struct cp_job job;
+	int ret;
+
+	cp_job_init(&job);
+	ret = cp_job_from_json(obj, &job, err);
+	if (!ret)
+		ret = cp_job_validate(&job, err);
+	cp_job_free(&job);
+	return ret;
 }
 
 static int queue_job(struct server *sv, struct MHD_Connection *c, struct upload *u,
@@ -164,15 +181,25 @@ static int queue_job(struct server *sv, struct MHD_Connection *c, struct upload 
 	if (!cfg->jobs_dir)
 		return srv_error(r, 503, "no jobs directory: start it with --jobs-dir to queue jobs");
 	job = json_loadb(u->buf ? u->buf : "", u->len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!json_is_object(job) || !json_is_string(json_object_get(job, "repo"))) {
+	if (!json_is_object(job)) {
 		json_decref(job);
-		return srv_error(r, 400, "the body must be a job: a JSON object with \"repo\" (docs/job.md)");
+		return srv_error(r, 400, "the body must be a job: a JSON object (docs/job.md)");
 	}
 	snprintf(name, sizeof(name), "job-%lld-%d-%lu", (long long)time(NULL), (int)getpid(), ++sv->seq);
 	if (asprintf(&path, "%s/%s.json", cfg->jobs_dir, name) < 0 ||
 	    asprintf(&tmp, "%s/.%s.json.tmp", cfg->jobs_dir, name) < 0 ||
-	    asprintf(&out, "%s/%s.out", cfg->jobs_dir, name) < 0 ||
-	    !(text = json_dumps(job, JSON_INDENT(2)))) {
+	    asprintf(&out, "%s/%s.out", cfg->jobs_dir, name) < 0) {
+		json_decref(job);
+		free(path); free(tmp); free(out);
+		return srv_error(r, 500, "out of memory");
+	}
+	/* the server says where results go: a posted "out" could name any directory */
+	if (json_object_set_new(job, "out", json_string(out)) || check_job(job, &err)) {
+		json_decref(job);
+		free(path); free(tmp); free(out);
+		return err.msg[0] ? srv_error(r, 400, err.msg) : srv_error(r, 500, "out of memory");
+	}
+	if (!(text = json_dumps(job, JSON_INDENT(2)))) {
 		json_decref(job);
 		free(path); free(tmp); free(out);
 		return srv_error(r, 500, "out of memory");

@@ -1,0 +1,40 @@
+# Starting and stopping `culprit serve` for a test.  Source after lib.sh.
+# start_serve LOGFILE ARGS...: sets SERVE_PID and URL (http://127.0.0.1:PORT);
+# stop_serve: SIGTERM, then checks it exited 0 with no sanitizer report.
+SERVE_PID=
+start_serve() {
+	local log=$1 i
+	shift
+	rm -f "$TMP/port"
+	"$CULPRIT" serve --port 0 --port-file "$TMP/port" "$@" 2>"$log" &
+	SERVE_PID=$!
+	for i in $(seq 1 200); do
+		[ -s "$TMP/port" ] && break
+		kill -0 "$SERVE_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if [ ! -s "$TMP/port" ]; then
+		fail "culprit serve started"; cat "$log"
+		SERVE_PID=
+		return 1
+	fi
+	URL=http://127.0.0.1:$(cat "$TMP/port")
+}
+stop_serve() {
+	local log=$1 st
+	[ -n "$SERVE_PID" ] || return 0
+	kill -TERM "$SERVE_PID"
+	wait "$SERVE_PID"
+	st=$?
+	SERVE_PID=
+	check "serve stops cleanly on SIGTERM" 0 "$st"
+	grep -q 'Sanitizer' "$log" && { fail "no sanitizer report from serve"; cat "$log"; } || true
+}
+# a server left running by a failed test is stopped with it
+trap '[ -n "$SERVE_PID" ] && kill -TERM "$SERVE_PID" 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+# status URLPATH [curl args]: the HTTP status code only (the path as given)
+status() {
+	local p=$1
+	shift
+	curl -s --path-as-is -o "$TMP/body" -w '%{http_code}' "$@" "$URL$p"
+}
