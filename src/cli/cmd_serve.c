@@ -1,6 +1,6 @@
 /*
  * culprit serve --store WHERE [--listen ADDR] [--port N] [--port-file FILE]
- *               [--token-file FILE --jobs-dir DIR]
+ *               [--token-file FILE --jobs-dir DIR [--run-jobs [--job-timeout S]]]
  *
  * The results store over HTTP (docs/service.md): read-only unless a token
  * file is given; localhost unless --listen says otherwise.
@@ -15,13 +15,15 @@
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: culprit serve --store WHERE [--listen ADDR] [--port N] [--port-file FILE]\n"
-		"                     [--token-file FILE] [--jobs-dir DIR]\n"
+		"                     [--token-file FILE --jobs-dir DIR [--run-jobs [--job-timeout S]]]\n"
 		"\n"
 		"Serves the bisections in the store (a SQLite file or a postgresql:// URL) on\n"
 		"http://ADDR:N/ (default 127.0.0.1, port 8080; --port 0 picks a free one and\n"
 		"--port-file receives it).  Read-only unless --token-file names a file holding\n"
 		"the token that POST /api/jobs must carry (Authorization: Bearer TOKEN); queued\n"
-		"jobs are written into --jobs-dir for the farm.  Stops on SIGINT/SIGTERM.\n");
+		"jobs are written into --jobs-dir for the farm, or with --run-jobs run here,\n"
+		"one at a time (culprit bisect --job FILE --store WHERE; killed after S\n"
+		"seconds, default a day).  Stops on SIGINT/SIGTERM.\n");
 }
 
 static int read_token(const char *path, char **out, struct cp_error *err)
@@ -76,6 +78,14 @@ int cmd_serve(int argc, char **argv)
 			token_file = argv[++i];
 		} else if (!strcmp(a, "--jobs-dir") && more) {
 			cfg.jobs_dir = argv[++i];
+		} else if (!strcmp(a, "--run-jobs")) {
+			cfg.run_jobs = 1;
+		} else if (!strcmp(a, "--job-timeout") && more) {
+			unsigned long t = strtoul(argv[++i], &end, 10);
+
+			if (*end || !*argv[i] || !t || t > 604800)
+				return cli_fail(CP_ERR_USAGE, "serve: --job-timeout takes 1..604800 seconds");
+			cfg.job_timeout = (unsigned)t;
 		} else {
 			usage(stderr);
 			return cli_fail(CP_ERR_USAGE, "serve: unknown option or missing value");

@@ -241,6 +241,10 @@ static int render_page(json_t *row, long long id, char **html, struct srv_reply 
 		*html = out;
 		return 0;
 	}
+	/* the journal's rebuilt result says "interrupted"; this one is still going */
+	if (!strcmp(state, "running") &&
+	    !strcmp(json_string_value(json_object_get(result, "status")) ?: "", "interrupted"))
+		json_object_set_new(result, "status", json_string("running"));
 	if (cp_summary_from_json(result, &s, &err))
 		return srv_error(r, 500, err.msg);
 	if (s.repo && cp_repo_open(&repo, s.repo, &ignored))

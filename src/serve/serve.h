@@ -1,7 +1,8 @@
 /*
  * `culprit serve`: the store over HTTP (libmicrohttpd), for people and
  * programs.  server.c owns the daemon, routing, limits and the token-guarded
- * POST that queues a job; pages.c renders the list and per-bisection pages
+ * POST that queues a job; runner.c runs queued jobs when there is no farm
+ * (--run-jobs); pages.c renders the list and per-bisection pages
  * (the same page and picture as <out>/index.html, output/html.h) and the
  * JSON of each (/api/...).  Everything from a result or a log is escaped;
  * file paths are built only from a stored row's directory and validated
@@ -24,6 +25,8 @@ struct cp_serve_config {
 	const char *port_file;	/* written with the bound port, or NULL */
 	const char *token;	/* POST needs it; NULL: read-only */
 	const char *jobs_dir;	/* where queued jobs are written, or NULL */
+	int run_jobs;		/* 1: run them here (no farm reads jobs_dir) */
+	unsigned job_timeout;	/* seconds per job run here; 0: a day */
 };
 
 /* Serves until SIGINT or SIGTERM.  CP_ERR_IO when it cannot listen. */

@@ -23,6 +23,8 @@ struct server {
 	const struct cp_serve_config *cfg;
 	struct cp_store *st;
 	unsigned long seq;
+	char *jobs_dir;		/* cfg->jobs_dir resolved: the row's dir is the one bisect resolves */
+	struct srv_runner *runner;	/* --run-jobs, or NULL */
 };
 
 struct upload {
@@ -178,7 +180,7 @@ static int queue_job(struct server *sv, struct MHD_Connection *c, struct upload 
 		return srv_error(r, 401, "missing or wrong token");
 	if (u->too_big)
 		return srv_error(r, 413, "body too large");
-	if (!cfg->jobs_dir)
+	if (!sv->jobs_dir)
 		return srv_error(r, 503, "no jobs directory: start it with --jobs-dir to queue jobs");
 	job = json_loadb(u->buf ? u->buf : "", u->len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(job)) {
@@ -186,9 +188,9 @@ static int queue_job(struct server *sv, struct MHD_Connection *c, struct upload 
 		return srv_error(r, 400, "the body must be a job: a JSON object (docs/job.md)");
 	}
 	snprintf(name, sizeof(name), "job-%lld-%d-%lu", (long long)time(NULL), (int)getpid(), ++sv->seq);
-	if (asprintf(&path, "%s/%s.json", cfg->jobs_dir, name) < 0 ||
-	    asprintf(&tmp, "%s/.%s.json.tmp", cfg->jobs_dir, name) < 0 ||
-	    asprintf(&out, "%s/%s.out", cfg->jobs_dir, name) < 0) {
+	if (asprintf(&path, "%s/%s.json", sv->jobs_dir, name) < 0 ||
+	    asprintf(&tmp, "%s/.%s.json.tmp", sv->jobs_dir, name) < 0 ||
+	    asprintf(&out, "%s/%s.out", sv->jobs_dir, name) < 0) {
 		json_decref(job);
 		free(path); free(tmp); free(out);
 		return srv_error(r, 500, "out of memory");
@@ -215,6 +217,8 @@ static int queue_job(struct server *sv, struct MHD_Connection *c, struct upload 
 	} else if (cp_store_queue(sv->st, out, job, &id, &err)) {
 		unlink(path);
 		srv_error(r, 500, err.msg);
+	} else if (sv->runner && srv_runner_add(sv->runner, path, out)) {
+		srv_error(r, 500, "out of memory");
 	} else {
 		json_t *v = json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)id, "state", "queued",
 				      "job_file", path, "dir", out);
@@ -315,25 +319,63 @@ static void done(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 }
 
+static int write_port(const char *path, unsigned port, struct cp_error *err)
+{
+	char *tmp = NULL;
+	FILE *f;
+	int bad;
+
+	/* tmp + rename: a test polling the file never reads half a number */
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		return cp_error_set(err, CP_ERR_NOMEM, "serve: out of memory");
+	f = fopen(tmp, "w");
+	bad = !f || fprintf(f, "%u\n", port) < 0;
+	if (f && fclose(f))
+		bad = 1;
+	if (bad || rename(tmp, path)) {
+		unlink(tmp);
+		free(tmp);
+		return cp_error_set(err, CP_ERR_IO, "serve: cannot write %s", path);
+	}
+	free(tmp);
+	return 0;
+}
+
+static void server_free(struct server *sv)
+{
+	srv_runner_free(sv->runner);
+	cp_store_close(sv->st);
+	free(sv->jobs_dir);
+}
+
 int cp_serve_run(const struct cp_serve_config *cfg, struct cp_error *err)
 {
 	struct server sv = { .cfg = cfg };
 	struct sockaddr_in addr = { 0 };
+	struct timespec second = { 1, 0 };
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
 	sigset_t set, old;
 	unsigned port;
-	int sig, ret;
-	FILE *f;
+	int ret;
 
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)cfg->port);
 	if (inet_pton(AF_INET, cfg->listen ? cfg->listen : "127.0.0.1", &addr.sin_addr) != 1)
 		return cp_error_set(err, CP_ERR_USAGE, "serve: --listen takes an IPv4 address");
+	if (cfg->run_jobs && !cfg->jobs_dir)
+		return cp_error_set(err, CP_ERR_USAGE, "serve: --run-jobs needs --jobs-dir");
+	if (cfg->jobs_dir && !(sv.jobs_dir = realpath(cfg->jobs_dir, NULL)))
+		return cp_error_set(err, CP_ERR_IO, "serve: --jobs-dir %s: %s", cfg->jobs_dir, strerror(errno));
 	ret = cp_store_open(cfg->store, &sv.st, err);
-	if (ret)
+	if (!ret && cfg->run_jobs && srv_runner_new(cfg->store, cfg->job_timeout ? cfg->job_timeout : 86400,
+						    &sv.runner))
+		ret = cp_error_set(err, CP_ERR_NOMEM, "serve: out of memory");
+	if (ret) {
+		server_free(&sv);
 		return ret;
-	/* The daemon's thread inherits the mask, so only sigwait() below sees the signals. */
+	}
+	/* The daemon's thread inherits the mask, so only sigtimedwait() below sees the signals. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
@@ -349,7 +391,7 @@ int cp_serve_run(const struct cp_serve_config *cfg, struct cp_error *err)
 			     MHD_OPTION_END);
 	if (!d) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		cp_store_close(sv.st);
+		server_free(&sv);
 		return cp_error_set(err, CP_ERR_IO, "serve: cannot listen on %s:%u",
 				    cfg->listen ? cfg->listen : "127.0.0.1", cfg->port);
 	}
@@ -357,19 +399,25 @@ int cp_serve_run(const struct cp_serve_config *cfg, struct cp_error *err)
 	port = info ? info->port : cfg->port;
 	fprintf(stderr, "culprit serve: http://%s:%u/ (store %s, %s)\n",
 		cfg->listen ? cfg->listen : "127.0.0.1", port, cfg->store,
-		cfg->token ? "jobs accepted with the token" : "read-only");
-	if (cfg->port_file) {
-		f = fopen(cfg->port_file, "w");
-		if (!f || fprintf(f, "%u\n", port) < 0 || fclose(f)) {
-			MHD_stop_daemon(d);
-			cp_store_close(sv.st);
-			pthread_sigmask(SIG_SETMASK, &old, NULL);
-			return cp_error_set(err, CP_ERR_IO, "serve: cannot write %s", cfg->port_file);
-		}
+		!cfg->token ? "read-only" : sv.runner ? "jobs accepted with the token and run here"
+		: "jobs accepted with the token");
+	if (cfg->port_file && (ret = write_port(cfg->port_file, port, err))) {
+		MHD_stop_daemon(d);
+		server_free(&sv);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return ret;
 	}
-	sigwait(&set, &sig);
+	/* a tick a second runs the job runner; a signal ends the loop */
+	for (;;) {
+		if (sigtimedwait(&set, NULL, &second) >= 0)
+			break;
+		if (errno != EAGAIN && errno != EINTR)
+			break;
+		if (sv.runner)
+			srv_runner_tick(sv.runner);
+	}
 	MHD_stop_daemon(d);
-	cp_store_close(sv.st);
+	server_free(&sv);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return 0;
 }
