@@ -1,5 +1,5 @@
 /*
- * culprit mail [--hold-below PCT] [--from ADDR] [--url BASE --store-id N]
+ * culprit mail [--hold-below PCT] [--from ADDR] [--url BASE [--store WHERE | --store-id N]]
  *              (--mbox FILE | --sendmail PROGRAM [--timeout S]) DIR...
  *
  * The mail of each finished bisection, syzbot style (docs/service.md),
@@ -8,6 +8,7 @@
  */
 #include "cli/cli.h"
 #include "mail/mail.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,19 +17,22 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: culprit mail [--hold-below PCT] [--from ADDR] [--url BASE [--store-id N]]\n"
+	fprintf(out, "usage: culprit mail [--hold-below PCT] [--from ADDR] [--url BASE [--store WHERE | --store-id N]]\n"
 		"                    (--mbox FILE | --sendmail PROGRAM [--timeout S]) DIR...\n"
 		"\n"
 		"Writes the mail of each finished bisection (output directory DIR) to the\n"
 		"mbox FILE, or pipes it to PROGRAM -t -oi (a sendmail-compatible program,\n"
 		"killed after S seconds, default 60).  Mail whose confidence is below PCT\n"
-		"percent (default 0), without a culprit or without recipients is held.\n");
+		"percent (default 0), without a culprit or without recipients is held.\n"
+		"With --url (culprit serve's address) the links point at the bisection's\n"
+		"pages there: its id is --store-id, or looked up by directory in --store.\n");
 }
 
 int cmd_mail(int argc, char **argv)
 {
 	struct cp_mail_options o = { 0 };
-	const char *mbox = NULL, *sendmail = NULL;
+	const char *mbox = NULL, *sendmail = NULL, *where = NULL;
+	struct cp_store *st = NULL;
 	unsigned long timeout = 60;
 	struct cp_error err;
 	char held[256], *msg, *end;
@@ -54,6 +58,8 @@ int cmd_mail(int argc, char **argv)
 			o.store_id = strtoll(argv[++i], &end, 10);
 			if (*end || o.store_id <= 0)
 				return cli_fail(CP_ERR_USAGE, "mail: --store-id takes a bisection id");
+		} else if (!strcmp(a, "--store") && more) {
+			where = argv[++i];
 		} else if (!strcmp(a, "--mbox") && more) {
 			mbox = argv[++i];
 		} else if (!strcmp(a, "--sendmail") && more) {
@@ -75,10 +81,21 @@ int cmd_mail(int argc, char **argv)
 		usage(stderr);
 		return cli_fail(CP_ERR_USAGE, "mail: no output directory given");
 	}
+	if (where && o.store_id)
+		return cli_fail(CP_ERR_USAGE, "mail: give --store or --store-id, not both");
+	if (where && !o.url)
+		return cli_fail(CP_ERR_USAGE, "mail: --store is for the links: give --url too");
+	if (where && (ret = cp_store_open(where, &st, &err)))
+		return cli_fail(ret, err.msg);
 	for (; i < argc; i++, ndirs++) {
 		const char *cmd[] = { sendmail, "-t", "-oi", NULL };
 
 		o.date = time(NULL);
+		if (st && cp_store_find_dir(st, argv[i], &o.store_id, &err)) {
+			fprintf(stderr, "culprit: %s\n", err.msg);
+			failed = CP_ERR_STORE;
+			continue;
+		}
 		ret = cp_mail_compose(argv[i], &o, &msg, held, sizeof(held), &err);
 		if (!ret && !msg) {
 			fprintf(stderr, "culprit mail: held %s: %s\n", argv[i], held);
@@ -96,5 +113,6 @@ int cmd_mail(int argc, char **argv)
 		fprintf(stderr, "culprit mail: %s %s\n", mbox ? "written to" : "sent through",
 			mbox ? mbox : sendmail);
 	}
+	cp_store_close(st);
 	return failed ? cp_exit_code(failed) : 0;
 }

@@ -37,13 +37,20 @@ static void header_text(FILE *o, const char *s)
 	if (ascii) {
 		fputs(clean, o);
 	} else {
-		/* one encoded word per 45 input bytes keeps lines short; UTF-8 sequences may split, which decoders join */
-		for (i = 0; i < k; i += 45) {
+		/*
+		 * One encoded word per at most 45 input bytes keeps lines short;
+		 * RFC 2047 wants whole characters in each word, so a word never
+		 * ends before a UTF-8 continuation byte.
+		 */
+		for (i = 0; i < k; ) {
 			unsigned char out[64];
 			size_t m = k - i > 45 ? 45 : k - i;
 
+			while (m > 4 && i + m < k && ((unsigned char)clean[i + m] & 0xc0) == 0x80)
+				m--;
 			EVP_EncodeBlock(out, (const unsigned char *)clean + i, (int)m);
 			fprintf(o, "%s=?UTF-8?B?%s?=", i ? "\n " : "", out);
+			i += m;
 		}
 	}
 	free(clean);
@@ -108,7 +115,7 @@ int cp_mail_compose(const char *out_dir, const struct cp_mail_options *opt, char
 	struct cp_output_facts f;
 	struct cp_repo *repo = NULL;
 	struct cp_error ignored;
-	char *report = NULL, *log = NULL, *path = NULL, *buf = NULL, date[64];
+	char *report = NULL, *log = NULL, *path = NULL, *buf = NULL, *abs = NULL, date[64];
 	size_t len = 0;
 	time_t t = opt->date ? opt->date : time(NULL);
 	struct tm tm;
@@ -126,7 +133,7 @@ int cp_mail_compose(const char *out_dir, const struct cp_mail_options *opt, char
 		return 0;
 	}
 	if (s.confidence < opt->hold_below) {
-		hold(held, held_size, "confidence %.1f%% is below %.1f%%", 100 * s.confidence,
+		hold(held, held_size, "confidence %.1f%% is below %g%%", 100 * s.confidence,
 		     100 * opt->hold_below);
 		cp_summary_dispose(&s);
 		return 0;
@@ -149,6 +156,10 @@ int cp_mail_compose(const char *out_dir, const struct cp_mail_options *opt, char
 		goto out_facts;
 	}
 	log = read_file(path, MAX_LOG);
+	/* the links name the directory wherever the mail is read */
+	abs = realpath(out_dir, NULL);
+	if (abs)
+		out_dir = abs;
 	o = open_memstream(&buf, &len);
 	if (!o) {
 		ret = cp_error_set(err, CP_ERR_NOMEM, "mail: out of memory");
@@ -209,6 +220,7 @@ out_summary:
 	free(report);
 	free(log);
 	free(path);
+	free(abs);
 	cp_repo_free(repo);
 	cp_summary_dispose(&s);
 	return ret;

@@ -408,6 +408,24 @@ int cp_store_set_state(struct cp_store *st, const char *dir_in, const char *stat
 	return ret;
 }
 
+int cp_store_find_dir(struct cp_store *st, const char *dir_in, long long *id,
+		      struct cp_error *err)
+{
+	char found[24] = "";
+	char *dir = abs_dir(dir_in);
+	const char *p[1] = { dir };
+	int ret;
+
+	*id = 0;
+	if (!dir)
+		return cp_error_set(err, CP_ERR_NOMEM, "store: out of memory");
+	ret = run(st, "SELECT id FROM bisections WHERE dir = $1", 1, p, id_row, found, err);
+	if (!ret && found[0])
+		*id = strtoll(found, NULL, 10);
+	free(dir);
+	return ret;
+}
+
 #define ROW_COLS "id, dir, state, mode, status, title, repo, bad, culprit, subject, confidence," \
 	" flags, revisions, created, updated, finished"
 

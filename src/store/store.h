@@ -58,6 +58,9 @@ int cp_store_queue(struct cp_store *st, const char *dir, json_t *job,
 int cp_store_set_state(struct cp_store *st, const char *dir, const char *state,
 		       struct cp_error *err);
 
+/* The id of the row of dir in *id, 0 when there is none. */
+int cp_store_find_dir(struct cp_store *st, const char *dir, long long *id, struct cp_error *err);
+
 struct cp_store_filter {
 	const char *state;	/* exact, or NULL */
 	const char *title;	/* substring, case-insensitive, or NULL */
