@@ -81,7 +81,17 @@ static void pg_close(void *conn)
 
 static int pg_begin(void *conn, struct cp_error *err)
 {
-	return pg_exec(conn, "BEGIN", 0, NULL, NULL, NULL, err);
+	int ret = pg_exec(conn, "BEGIN", 0, NULL, NULL, NULL, err);
+
+	/*
+	 * One writer at a time, as SQLite's BEGIN IMMEDIATE: two culprits
+	 * creating the schema of a new store at once would otherwise collide.
+	 */
+	if (!ret)
+		ret = pg_exec(conn, "SELECT pg_advisory_xact_lock(7160157)", 0, NULL, NULL, NULL, err);
+	if (ret)
+		pg_exec(conn, "ROLLBACK", 0, NULL, NULL, NULL, NULL);
+	return ret;
 }
 
 static int found_row(void *ctx, int ncols, const char *const *cols, struct cp_error *err)

@@ -6,6 +6,7 @@
 #include "store/backend.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,7 @@ static int sq_exec(void *conn, const char *sql, int nparams, const char *const *
 	sqlite3 *db = conn;
 	sqlite3_stmt *stmt = NULL;
 	const char *cols[64];
+	char fbuf[64][32];
 	int rc, i, n, ret = 0;
 
 	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
@@ -53,8 +55,15 @@ static int sq_exec(void *conn, const char *sql, int nparams, const char *const *
 		n = sqlite3_column_count(stmt);
 		if (n > 64)
 			n = 64;
-		for (i = 0; i < n; i++)
-			cols[i] = (const char *)sqlite3_column_text(stmt, i);
+		for (i = 0; i < n; i++) {
+			/* SQLite's own text of a REAL has 15 digits; times need all 17 */
+			if (sqlite3_column_type(stmt, i) == SQLITE_FLOAT) {
+				snprintf(fbuf[i], sizeof(fbuf[i]), "%.17g", sqlite3_column_double(stmt, i));
+				cols[i] = fbuf[i];
+			} else {
+				cols[i] = (const char *)sqlite3_column_text(stmt, i);
+			}
+		}
 		if (row && (ret = row(ctx, n, cols, err)))
 			break;
 	}

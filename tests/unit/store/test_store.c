@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,14 @@ static int setup(void **state)
 		return -1;
 	if (pg && *pg) {
 		/* a fresh schema per test: drop what the previous one left */
+		PGconn *c = PQconnectdb(pg);
+		PGresult *r = c ? PQexec(c, "DROP TABLE IF EXISTS tested, bisections, culprit_schema") : NULL;
+		int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+
+		PQclear(r);
+		PQfinish(c);
+		if (!ok)
+			return -1;
 		snprintf(where, sizeof(where), "%s", pg);
 		if (cp_store_open(where, &st, &err))
 			return -1;
