@@ -2,7 +2,7 @@
  * The results store on SQLite: rows from output directories (result.json
  * and journal-only), filters and sorting, the queue, refusing corrupt,
  * foreign and newer-schema files without touching them, migrating an old
- * one, and several processes writing at once.  CULPRIT_TEST_STORE (a
+ * one, several processes writing at once, and a writer killed mid-write.  CULPRIT_TEST_STORE (a
  * postgresql:// URL) runs the back-end-neutral tests against that instead.
  */
 #include <stdarg.h>
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -472,6 +473,77 @@ static void several_writers(void **state)
 	}
 }
 
+/* A writer killed mid-stream: every row it saw committed is there, the store opens clean. */
+static void killed_writer_loses_nothing(void **state)
+{
+	enum { DIRS = 60 };
+	char dir[600], line[64];
+	int fds[2], status, i;
+	size_t committed = 0;
+	FILE *in;
+	pid_t pid;
+
+	for (i = 0; i < DIRS; i++) {
+		snprintf(dir, sizeof(dir), "%s/k%d", tmp, i);
+		result_dir(dir, "KASAN: k", "/r", B);
+	}
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct cp_store *st;
+		struct cp_error err;
+
+		close(fds[0]);
+		if (cp_store_open(where, &st, &err))
+			_exit(2);
+		for (i = 0; ; i = (i + 1) % DIRS) {
+			snprintf(dir, sizeof(dir), "%s/k%d", tmp, i);
+			if (cp_store_put_dir(st, dir, NULL, NULL, &err))
+				_exit(3);
+			snprintf(line, sizeof(line), "%d\n", i);
+			if (write(fds[1], line, strlen(line)) < 0)
+				_exit(4);
+		}
+	}
+	close(fds[1]);
+	in = fdopen(fds[0], "r");
+	assert_non_null(in);
+	/* kill it somewhere inside a later write, after 25 commits */
+	while (committed < 25 && fgets(line, sizeof(line), in))
+		committed++;
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	while (fgets(line, sizeof(line), in))
+		committed++;
+	fclose(in);
+	assert_true(WIFSIGNALED(status));
+	{
+		struct cp_store *st = open_ok();
+		struct cp_error err;
+		long long id;
+
+		assert_true(count(st, NULL) >= (committed < DIRS ? committed : DIRS));
+		for (i = 0; i < (int)committed && i < DIRS; i++) {
+			snprintf(dir, sizeof(dir), "%s/k%d", tmp, i);
+			assert_int_equal(cp_store_find_dir(st, dir, &id, &err), 0);
+			assert_true(id > 0);
+		}
+		cp_store_close(st);
+	}
+	if (!is_pg()) {
+		sqlite3 *db;
+		sqlite3_stmt *q;
+
+		assert_int_equal(sqlite3_open(where, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &q, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(q, 0), "ok");
+		sqlite3_finalize(q);
+		sqlite3_close(db);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +557,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(old_schema_migrated_foreign_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(several_writers, setup, teardown),
+		cmocka_unit_test_setup_teardown(killed_writer_loses_nothing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
