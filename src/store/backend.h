@@ -28,8 +28,8 @@ struct cp_store_backend {
 		    struct cp_error *err);
 	/* a write transaction that waits for other writers */
 	int (*begin)(void *conn, struct cp_error *err);
-	/* 1: the named table exists */
-	int (*has_table)(void *conn, const char *table, int *yes, struct cp_error *err);
+	/* a query with one row when the table named by $1 exists */
+	const char *has_table_sql;
 };
 
 extern const struct cp_store_backend cp_store_sqlite;

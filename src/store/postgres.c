@@ -94,21 +94,6 @@ static int pg_begin(void *conn, struct cp_error *err)
 	return ret;
 }
 
-static int found_row(void *ctx, int ncols, const char *const *cols, struct cp_error *err)
-{
-	*(int *)ctx = 1;
-	return 0;
-}
-
-static int pg_has_table(void *conn, const char *table, int *yes, struct cp_error *err)
-{
-	const char *p[1] = { table };
-
-	*yes = 0;
-	return pg_exec(conn, "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1",
-		       1, p, found_row, yes, err);
-}
-
 const struct cp_store_backend cp_store_postgres = {
 	.name = "postgresql",
 	.serial_pk = "BIGSERIAL PRIMARY KEY",
@@ -116,5 +101,6 @@ const struct cp_store_backend cp_store_postgres = {
 	.close = pg_close,
 	.exec = pg_exec,
 	.begin = pg_begin,
-	.has_table = pg_has_table,
+	.has_table_sql = "SELECT 1 FROM information_schema.tables"
+			 " WHERE table_schema = current_schema() AND table_name = $1",
 };

@@ -112,21 +112,6 @@ static int sq_begin(void *conn, struct cp_error *err)
 	return sq_exec(conn, "BEGIN IMMEDIATE", 0, NULL, NULL, NULL, err);
 }
 
-static int found_row(void *ctx, int ncols, const char *const *cols, struct cp_error *err)
-{
-	*(int *)ctx = 1;
-	return 0;
-}
-
-static int sq_has_table(void *conn, const char *table, int *yes, struct cp_error *err)
-{
-	const char *p[1] = { table };
-
-	*yes = 0;
-	return sq_exec(conn, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1",
-		       1, p, found_row, yes, err);
-}
-
 const struct cp_store_backend cp_store_sqlite = {
 	.name = "sqlite",
 	.serial_pk = "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -134,5 +119,5 @@ const struct cp_store_backend cp_store_sqlite = {
 	.close = sq_close,
 	.exec = sq_exec,
 	.begin = sq_begin,
-	.has_table = sq_has_table,
+	.has_table_sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1",
 };

@@ -94,6 +94,20 @@ static int int_row(void *ctx, int ncols, const char *const *cols, struct cp_erro
 	return 0;
 }
 
+static int found_row(void *ctx, int ncols, const char *const *cols, struct cp_error *err)
+{
+	*(int *)ctx = 1;
+	return 0;
+}
+
+static int has_table(struct cp_store *st, const char *table, int *yes, struct cp_error *err)
+{
+	const char *p[1] = { table };
+
+	*yes = 0;
+	return run(st, st->be->has_table_sql, 1, p, found_row, yes, err);
+}
+
 static int migrate(struct cp_store *st, const char *where, struct cp_error *err)
 {
 	long long version = -1;
@@ -104,12 +118,12 @@ static int migrate(struct cp_store *st, const char *where, struct cp_error *err)
 	ret = st->be->begin(st->conn, err);
 	if (ret)
 		return ret;
-	ret = st->be->has_table(st->conn, "culprit_schema", &yes, err);
+	ret = has_table(st, "culprit_schema", &yes, err);
 	if (!ret && !yes) {
 		int theirs = 0;
 
 		/* someone else's bisections table: not ours to migrate */
-		ret = st->be->has_table(st->conn, "bisections", &theirs, err);
+		ret = has_table(st, "bisections", &theirs, err);
 		if (!ret && theirs)
 			ret = cp_error_set(err, CP_ERR_STORE, "%s: not a culprit store (a bisections table without culprit_schema)", where);
 	}
