@@ -88,6 +88,8 @@ static int b_build(struct driver *d, const struct cp_oid *id, int *ok, struct te
 	cp_oid_to_hex(id, hex);
 	d->pst.step++;
 	d->pst.label = NULL;
+	/* a new commit: the store's row catches up with the journal */
+	drv_store_update(d, "running");
 	drv_progress(d, CP_PROGRESS_CHECKOUT, hex, 0, 0);
 	drv_log(d, "testing commit %s with %s\n", hex, drv_compiler_for(d, id));
 	snprintf(dir, sizeof(dir), "%s/commits/%s", d->job->out, hex);

@@ -20,17 +20,6 @@ void cp_driver_interrupt(void)
 		cp_run_pool_cancel(active_pool);
 }
 
-int drv_push_oid(struct cp_oid **set, size_t *n, const struct cp_oid *id, struct cp_error *err)
-{
-	struct cp_oid *p = realloc(*set, (*n + 1) * sizeof(*p));
-
-	if (!p)
-		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-	p[(*n)++] = *id;
-	*set = p;
-	return 0;
-}
-
 static void driver_free(struct driver *d)
 {
 	size_t i, k;
@@ -127,7 +116,7 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 
 		ret = cp_repo_resolve(d.repo, job->goods[i], &g, err);
 		if (!ret)
-			ret = drv_push_oid(&goods, &ngoods, &g, err);
+			ret = cp_oid_push(&goods, &ngoods, &g, err);
 	}
 	if (ret)
 		goto out;

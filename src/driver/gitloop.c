@@ -22,9 +22,9 @@ int drv_git_loop(struct driver *d, const struct cp_oid *start,
 	/* git's terms: in a fix bisection the fixed end is "bad" */
 	st.bad = d->job->fix ? goods[0] : *start;
 	if (d->job->fix)
-		ret = drv_push_oid(&ggoods, &nggoods, start, d->err);
+		ret = cp_oid_push(&ggoods, &nggoods, start, d->err);
 	for (i = 0; i < ngoods && !ret && !d->job->fix; i++)
-		ret = drv_push_oid(&ggoods, &nggoods, &goods[i], d->err);
+		ret = cp_oid_push(&ggoods, &nggoods, &goods[i], d->err);
 	if (ret)
 		goto out;
 	cp_oid_to_hex(&st.bad, hex);
@@ -99,13 +99,13 @@ int drv_git_loop(struct driver *d, const struct cp_oid *start,
 			goto out;
 		if (v == V_SKIP) {
 			term = "skip";
-			ret = drv_push_oid(&skips, &nskips, &step.commit, d->err);
+			ret = cp_oid_push(&skips, &nskips, &step.commit, d->err);
 		} else if ((v == V_TARGET) != !!d->job->fix) {
 			term = "bad";
 			st.bad = step.commit;
 		} else {
 			term = "good";
-			ret = drv_push_oid(&ggoods, &nggoods, &step.commit, d->err);
+			ret = cp_oid_push(&ggoods, &nggoods, &step.commit, d->err);
 		}
 		if (ret)
 			goto out;

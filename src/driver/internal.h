@@ -114,8 +114,6 @@ int drv_write_result(struct driver *d, const char *status, const struct cp_oid *
 		     const struct cp_oid *cands, size_t ncands);
 int drv_found(struct driver *d, const struct cp_oid *c);
 
-/* driver.c */
-int drv_push_oid(struct cp_oid **set, size_t *n, const struct cp_oid *id, struct cp_error *err);
 
 /* start.c: the start commit must crash (and, bisecting a fix, the fixed end not). */
 int drv_check_start(struct driver *d, const struct cp_oid *start, struct cp_oid **goods,

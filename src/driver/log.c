@@ -14,9 +14,6 @@
 void drv_progress(struct driver *d, enum cp_progress_phase phase, const char *hex,
 		  unsigned done, unsigned total)
 {
-	/* a new commit: the store's row catches up with the journal */
-	if (phase == CP_PROGRESS_CHECKOUT)
-		drv_store_update(d, "running");
 	if (!cp_progress_enabled(d->progress))
 		return;
 	d->pst.phase = phase;

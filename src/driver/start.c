@@ -49,7 +49,7 @@ int drv_check_start(struct driver *d, const struct cp_oid *start, struct cp_oid 
 
 		ret = drv_find_release(d, start, &g);
 		if (!ret)
-			ret = drv_push_oid(goods, ngoods, &g, d->err);
+			ret = cp_oid_push(goods, ngoods, &g, d->err);
 	}
 	return ret;
 }

@@ -75,6 +75,8 @@ int drv_test_commit(struct driver *d, const struct cp_oid *id, const char *label
 	d->pst.step++;
 	snprintf(d->pst_label, sizeof(d->pst_label), "%s", label ? label : "");
 	d->pst.label = label ? d->pst_label : NULL;
+	/* a new commit: the store's row catches up with the journal */
+	drv_store_update(d, "running");
 	drv_progress(d, CP_PROGRESS_CHECKOUT, hex, 0, 0);
 	if (label)
 		drv_log(d, "testing %s\n", label);

@@ -139,7 +139,7 @@ bool report_prefilter_fast(void);
 /* Compiles every pattern now (tests); returns 0 or a negative status. */
 int report_tables_compile_all(struct cp_error *err);
 
-/* Makes fam->skip_all and st->skip_re ready. */
+/* Makes fam->skip_all and st->skip_re ready (pattern.c). */
 int stack_skip_ready(const struct family *fam, struct stack_spec *st);
 
 /* Result of describing a report body. */

@@ -187,60 +187,6 @@ static bool confirm(const unsigned char *p, size_t s, size_t n)
 	return false;
 }
 
-static pthread_mutex_t skip_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* Joins skip patterns into one alternation; out->src stays NULL if none. */
-static int join_skip(const char *const *list, size_t max, struct pat *out,
-		     struct cp_error *err)
-{
-	struct buf b = { 0 };
-	char *src;
-
-	for (size_t i = 0; i < max && list && list[i]; i++)
-		if ((b.len && buf_addc(&b, '|')) || buf_adds(&b, list[i]))
-			goto oom;
-	if (!b.len) {
-		buf_dispose(&b);
-		return 0;
-	}
-	src = buf_steal(&b);
-	if (!src)
-		goto oom;
-	/* Lives as long as the process, like the tables. */
-	out->src = src;
-	return pat_compile(out, err);
-oom:
-	buf_dispose(&b);
-	return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-}
-
-/*
- * The family's skip list is one regex shared by all recipes (it is large;
- * one copy per recipe would cost tens of MiB); a recipe's own skips are a
- * second, small one.
- */
-int stack_skip_ready(const struct family *cfam, struct stack_spec *st)
-{
-	struct family *fam = (struct family *)cfam;
-	int rc = 0;
-
-	if (__atomic_load_n(&st->skip_ready, __ATOMIC_ACQUIRE))
-		return 0;
-	pthread_mutex_lock(&skip_lock);
-	if (!fam->skip_ready) {
-		rc = join_skip(fam->skip, (size_t)-1, &fam->skip_all, NULL);
-		if (!rc)
-			__atomic_store_n(&fam->skip_ready, true, __ATOMIC_RELEASE);
-	}
-	if (!rc && !st->skip_ready) {
-		rc = join_skip(st->skip, SKIP_MAX, &st->skip_re, NULL);
-		if (!rc)
-			__atomic_store_n(&st->skip_ready, true, __ATOMIC_RELEASE);
-	}
-	pthread_mutex_unlock(&skip_lock);
-	return rc;
-}
-
 static int compile_pats(struct pat *const *p, size_t n, struct cp_error *err)
 {
 	int rc;

@@ -1,4 +1,7 @@
 #include "util/oid.h"
+#include "util/error.h"
+
+#include <stdlib.h>
 
 void cp_oid_to_hex(const struct cp_oid *oid, char out[CP_OID_HEXSZ + 1])
 {
@@ -36,4 +39,16 @@ int cp_oid_from_hex(struct cp_oid *oid, const char *hex)
 		oid->id[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return hex[CP_OID_HEXSZ] == '\0' ? 0 : -1;
+}
+
+int cp_oid_push(struct cp_oid **set, size_t *n, const struct cp_oid *id,
+		struct cp_error *err)
+{
+	struct cp_oid *p = realloc(*set, (*n + 1) * sizeof(*p));
+
+	if (!p)
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	p[(*n)++] = *id;
+	*set = p;
+	return 0;
 }

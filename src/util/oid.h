@@ -32,4 +32,10 @@ void cp_oid_to_hex(const struct cp_oid *oid, char out[CP_OID_HEXSZ + 1]);
 /* Parses exactly 40 hex digits; returns 0 or -1. */
 int cp_oid_from_hex(struct cp_oid *oid, const char *hex);
 
+struct cp_error;
+
+/* Appends id to the malloc'd array *set of *n ids; 0 or CP_ERR_NOMEM. */
+int cp_oid_push(struct cp_oid **set, size_t *n, const struct cp_oid *id,
+		struct cp_error *err);
+
 #endif

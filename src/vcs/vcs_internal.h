@@ -49,8 +49,11 @@ int cp__oidset_add(struct cp__oidset *s, const struct cp_oid *id);
 int cp__oidset_contains(const struct cp__oidset *s, const struct cp_oid *id);
 void cp__oidset_free(struct cp__oidset *s);
 
-/* The last libgit2 error message, or "unknown error". */
+/* The last libgit2 error message, or "unknown error" (odb.c). */
 const char *cp__git_msg(void);
+
+/* 1 when the last libgit2 error was an allocation failure. */
+int cp__git_is_nomem(void);
 
 /*
  * Maps a failed lookup of object id (a libgit2 error code) to a status:
@@ -59,7 +62,10 @@ const char *cp__git_msg(void);
  */
 int cp__object_error(int gitcode, const git_oid *id, struct cp_error *err);
 
-/* 1 when id is listed in the repository's shallow file. */
+/* cp_oid_cmp for qsort/bsearch over arrays of struct cp_oid. */
+int cp__oid_cmp_qsort(const void *a, const void *b);
+
+/* 1 when id is listed in the repository's shallow file (odb.c). */
 int cp__repo_is_shallow_boundary(const struct cp_repo *repo,
 				 const struct cp_oid *id);
 
