@@ -5,6 +5,7 @@
 #include "kernel/kernel.h"
 #include "cli/cli.h"
 #include "driver/driver.h"
+#include "exec/exec.h"
 #include "output/output.h"
 #include "util/error.h"
 
@@ -33,6 +34,7 @@ static void bisect_usage(FILE *out)
 		"                      [--policy culprit|git] [--confidence P] [--artifact PATH]...\n"
 		"                      [--first-parent] [--out DIR] [--build-timeout S] [--run-timeout S]\n"
 		"                      [--output-max BYTES] [--compiler CC]\n"
+		"                      [--cache DIR] [--executor local|slurm]\n"
 		"       culprit bisect --job FILE [options overriding the file]\n"
 		"       culprit bisect --resume DIR\n"
 		"       (any of them with --store FILE|URL: the results store kept current)\n"
@@ -52,7 +54,12 @@ static void bisect_usage(FILE *out)
 		"  repeatable) hashed into the build signature; commits with equal\n"
 		"  signatures share their evidence.\n"
 		"--output-max BYTES: a build or run log is cut to its head and tail at\n"
-		"  this size (default 64M; K, M, G suffixes; 0: no limit).\n");
+		"  this size (default 64M; K, M, G suffixes; 0: no limit).\n"
+		"--cache DIR: the shared build cache (docs/farm.md): a build of a tree\n"
+		"  already built with the same command, compiler and --artifact list is\n"
+		"  fetched, not rebuilt.  Needs --artifact.\n"
+		"--executor NAME: where builds and runs execute: local (the default) or\n"
+		"  slurm (one Slurm job each; job file \"executor\" for partition etc.).\n");
 }
 
 static int set_str(char **dst, const char *v)
@@ -134,6 +141,8 @@ int cmd_bisect(int argc, char **argv)
 		{ "job", required_argument, NULL, 'J' },
 		{ "resume", required_argument, NULL, 'R' },
 		{ "store", required_argument, NULL, 'S' },
+		{ "cache", required_argument, NULL, 'Z' },
+		{ "executor", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -218,6 +227,14 @@ int cmd_bisect(int argc, char **argv)
 		case 'J': break;
 		case 'R': resume = optarg; break;
 		case 'S': store = optarg; break;
+		case 'Z': ret = set_str(&job.cache, optarg); break;
+		case 'E':
+			json_decref(job.executor);
+			job.executor = json_string(optarg);
+			ret = job.executor ? cp_exec_check_config(job.executor, &err) : CP_ERR_NOMEM;
+			if (ret && ret != CP_ERR_NOMEM)
+				ret = cp_error_set(&err, CP_ERR_USAGE, "--executor: %s", err.msg);
+			break;
 		case 'n': case 'j': case 'x': case 'y':
 			if (parse_uint(optarg, c == 'n' ? 10000 : c == 'j' ? 256 : 604800, &u) ||
 			    u == 0) {

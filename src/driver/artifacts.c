@@ -142,20 +142,17 @@ static int hash_file(EVP_MD_CTX *md, const char *root, const char *path,
 	return ret;
 }
 
-int cp_artifacts_signature(const char *root, char *const *patterns, size_t npatterns,
-			   char out[CP_ARTIFACTS_SIG_HEXSZ], size_t *nfiles,
-			   char *missing, size_t missing_size, struct cp_error *err)
+/*
+ * The files patterns name under root, sorted, each once, in f; a pattern
+ * matching nothing leaves f empty and names the pattern in missing.
+ */
+static int collect(const char *root, char *const *patterns, size_t npatterns, struct files *f,
+		   char *missing, size_t missing_size, struct cp_error *err)
 {
-	struct files f = { .err = err };
 	char pat[8400], eroot[4200];
-	unsigned char md[EVP_MAX_MD_SIZE], *buf = NULL;
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx = NULL;
 	size_t i, k, w;
 	int ret = 0;
 
-	out[0] = '\0';
-	*nfiles = 0;
 	if (missing_size)
 		missing[0] = '\0';
 	if (escape_root(root, eroot, sizeof(eroot)))
@@ -174,7 +171,10 @@ int cp_artifacts_signature(const char *root, char *const *patterns, size_t npatt
 			if (missing_size)
 				snprintf(missing, missing_size, "%s", patterns[i]);
 			globfree(&g);
-			goto out;
+			for (k = 0; k < f->n; k++)
+				free(f->paths[k]);
+			f->n = 0;
+			return 0;
 		}
 		if (gr) {
 			globfree(&g);
@@ -186,33 +186,77 @@ int cp_artifacts_signature(const char *root, char *const *patterns, size_t npatt
 			struct stat st;
 
 			if (lstat(g.gl_pathv[k], &st) == 0 && S_ISDIR(st.st_mode)) {
-				walking = &f;
-				f.ret = 0;
+				walking = f;
+				f->ret = 0;
 				if (nftw(g.gl_pathv[k], walk_one, 16, FTW_PHYS) < 0)
 					ret = cp_error_set(err, CP_ERR_IO, "cannot walk %s: %s",
 							   g.gl_pathv[k], strerror(errno));
 				else
-					ret = f.ret;
+					ret = f->ret;
 				walking = NULL;
 			} else {
-				ret = add_file(&f, g.gl_pathv[k]);
+				ret = add_file(f, g.gl_pathv[k]);
 			}
 		}
 		globfree(&g);
 	}
 	if (ret)
-		goto out;
+		return ret;
 	/* sorted and each file once, whatever order the patterns named them in */
-	if (f.n)
-		qsort(f.paths, f.n, sizeof(*f.paths), by_name);
-	for (i = 0, w = 0; i < f.n; i++) {
-		if (w && !strcmp(f.paths[w - 1], f.paths[i])) {
-			free(f.paths[i]);
+	if (f->n)
+		qsort(f->paths, f->n, sizeof(*f->paths), by_name);
+	for (i = 0, w = 0; i < f->n; i++) {
+		if (w && !strcmp(f->paths[w - 1], f->paths[i])) {
+			free(f->paths[i]);
 			continue;
 		}
-		f.paths[w++] = f.paths[i];
+		f->paths[w++] = f->paths[i];
 	}
-	f.n = w;
+	f->n = w;
+	return 0;
+}
+
+void cp_artifacts_list_free(char **paths, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+int cp_artifacts_list(const char *root, char *const *patterns, size_t npatterns,
+		      char ***paths, size_t *npaths, char *missing, size_t missing_size,
+		      struct cp_error *err)
+{
+	struct files f = { .err = err };
+	int ret = collect(root, patterns, npatterns, &f, missing, missing_size, err);
+
+	if (ret) {
+		cp_artifacts_list_free(f.paths, f.n);
+		return ret;
+	}
+	*paths = f.paths;
+	*npaths = f.n;
+	return 0;
+}
+
+int cp_artifacts_signature(const char *root, char *const *patterns, size_t npatterns,
+			   char out[CP_ARTIFACTS_SIG_HEXSZ], size_t *nfiles,
+			   char *missing, size_t missing_size, struct cp_error *err)
+{
+	struct files f = { .err = err };
+	unsigned char md[EVP_MAX_MD_SIZE], *buf = NULL;
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx = NULL;
+	size_t i;
+	int ret;
+
+	out[0] = '\0';
+	*nfiles = 0;
+	ret = collect(root, patterns, npatterns, &f, missing, missing_size, err);
+	if (ret || (missing_size && missing[0]))
+		goto out;
 	buf = malloc(1 << 16);
 	ctx = EVP_MD_CTX_new();
 	if (!buf || !ctx) {

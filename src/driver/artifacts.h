@@ -25,4 +25,14 @@ int cp_artifacts_signature(const char *root, char *const *patterns, size_t npatt
 			   char out[CP_ARTIFACTS_SIG_HEXSZ], size_t *nfiles,
 			   char *missing, size_t missing_size, struct cp_error *err);
 
+/*
+ * The files patterns name under root (absolute, sorted, each once) in
+ * *paths (free with cp_artifacts_list_free()); a pattern matching nothing
+ * gives no files and names the pattern in missing.
+ */
+int cp_artifacts_list(const char *root, char *const *patterns, size_t npatterns,
+		      char ***paths, size_t *npaths, char *missing, size_t missing_size,
+		      struct cp_error *err);
+void cp_artifacts_list_free(char **paths, size_t n);
+
 #endif

@@ -1,12 +1,13 @@
 /*
  * A build or a run of the reproducer: the user's shell command in the
- * worktree as a child of the pool, its log kept, its outcome classified and
+ * worktree through the executor, its log kept, its outcome classified and
  * journaled; and the journal's records looked up on resume.
  */
 #include "driver/internal.h"
 #include "driver/artifacts.h"
 
 #include "report/report.h"
+#include "util/fs.h"
 
 #include <unistd.h>
 #include <errno.h>
@@ -80,7 +81,7 @@ int drv_append(struct driver *d, json_t *rec)
 
 static int wait_one(struct driver *d, struct cp_run_result *res)
 {
-	int ret = cp_run_wait(d->pool, res, d->err);
+	int ret = cp_exec_wait(d->exec, res, d->err);
 
 	if (!ret && (res->status.cancelled || *d->stop)) {
 		cp_run_result_dispose(res);
@@ -196,6 +197,47 @@ static void command_spec(const struct driver *d, struct cp_run_spec *spec, const
 	spec->file_max = d->job->output_max;
 }
 
+/* The build record, with the cache's fields in rec (taken). */
+static int append_build(struct driver *d, const char *hex, int ok, double secs, const char *line,
+			const char *sig, json_t *rec)
+{
+	json_t *base = json_pack("{s:s, s:s, s:b, s:f, s:s, s:s}", "type", "build", "commit", hex,
+				 "ok", ok, "duration_s", secs, "outcome", line, "signature", sig);
+
+	if (base && json_object_update(base, rec)) {
+		json_decref(base);
+		base = NULL;
+	}
+	json_decref(rec);
+	return drv_append(d, base);
+}
+
+/* A build fetched from the cache: its signature file written, logged and journaled. */
+static int cached_build(struct driver *d, const char *hex, int *ok, double *secs,
+			const char *sig, json_t *rec)
+{
+	char path[4300];
+	FILE *f;
+
+	*ok = 1;
+	*secs = 0;
+	snprintf(path, sizeof(path), "%s/commits/%s", d->job->out, hex);
+	if (cp_mkdir_p(path, d->err)) {
+		json_decref(rec);
+		return d->err->code;
+	}
+	snprintf(path, sizeof(path), "%s/commits/%s/signature", d->job->out, hex);
+	f = fopen(path, "w");
+	if (!f || fprintf(f, "%s\n", sig) < 0 || fclose(f)) {
+		if (f)
+			fclose(f);
+		json_decref(rec);
+		return cp_error_set(d->err, CP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	}
+	drv_log(d, "build signature: %s\n", sig);
+	return append_build(d, hex, 1, 0, "OK", sig, rec);
+}
+
 /* Builds commit id in the worktree: *ok, *secs and its signature (sig, "" when none). */
 int drv_build(struct driver *d, const struct cp_oid *id, const char *hex,
 	      int *ok, double *secs, char *sig, size_t sigsize)
@@ -204,13 +246,22 @@ int drv_build(struct driver *d, const struct cp_oid *id, const char *hex,
 	const char *envp[] = { env[0], env[1], env[2], NULL };
 	struct cp_run_spec spec = { 0 };
 	struct cp_run_result res = { 0 };
+	json_t *rec = json_object();
 	char line[512];
-	int ret;
+	int ret, hit = 0;
 
 	sig[0] = '\0';
+	if (!rec)
+		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
 	ret = cp_worktree_checkout(d->wt, id, d->err);
-	if (ret)
+	if (!ret)
+		ret = drv_cache_before(d, id, &hit, sig, sigsize, rec);
+	if (!ret && hit)
+		return cached_build(d, hex, ok, secs, sig, rec);
+	if (ret) {
+		json_decref(rec);
 		return ret;
+	}
 	/* a signature left by an earlier build must not outlive a failed one */
 	snprintf(path, sizeof(path), "%s/commits/%s/signature", d->job->out, hex);
 	if (unlink(path) < 0 && errno != ENOENT)
@@ -219,11 +270,14 @@ int drv_build(struct driver *d, const struct cp_oid *id, const char *hex,
 	snprintf(path, sizeof(path), "%s/commits/%s/build.log", d->job->out, hex);
 	command_spec(d, &spec, d->job->build_cmd, envp, path, d->job->build_timeout);
 	drv_progress(d, CP_PROGRESS_BUILD, hex, 0, 0);
-	ret = cp_run_start(d->pool, &spec, NULL, d->err);
+	ret = cp_exec_start(d->exec, &spec, NULL, d->err);
 	if (!ret)
 		ret = wait_one(d, &res);
-	if (ret)
+	if (ret) {
+		drv_cache_after(d, 0, "", rec);
+		json_decref(rec);
 		return ret;
+	}
 	keep_tail(path, &res);
 	cp_run_classify(CP_STEP_BUILD, &res.status, NULL, line, sizeof(line));
 	*ok = res.status.exit_code == 0 && !res.status.timed_out && !res.status.failure[0];
@@ -231,12 +285,14 @@ int drv_build(struct driver *d, const struct cp_oid *id, const char *hex,
 	cp_run_result_dispose(&res);
 	if (*ok) {
 		ret = build_signature(d, hex, sig, sigsize);
-		if (ret)
+		if (ret) {
+			drv_cache_after(d, 0, "", rec);
+			json_decref(rec);
 			return ret;
+		}
 	}
-	return drv_append(d, json_pack("{s:s, s:s, s:b, s:f, s:s, s:s}", "type", "build", "commit", hex,
-				   "ok", *ok, "duration_s", *secs, "outcome", line,
-				   "signature", sig));
+	drv_cache_after(d, *ok, sig, rec);
+	return append_build(d, hex, *ok, *secs, line, sig, rec);
 }
 
 /* Runs the reproducer; fills outcome text and duration of run index. */
@@ -298,7 +354,7 @@ int drv_run_missing(struct driver *d, struct tested *t, const char *hex,
 		id_of[k] = -1;
 	drv_progress(d, CP_PROGRESS_RUN, hex, 0, n);
 	for (;;) {
-		while (!ret && cp_run_running(d->pool) < d->job->jobs) {
+		while (!ret && cp_exec_running(d->exec) < d->job->jobs) {
 			char path[4200], env[3][4200];
 			const char *envp[] = { env[0], env[1], env[2], NULL };
 			struct cp_run_spec spec = { 0 };
@@ -315,10 +371,10 @@ int drv_run_missing(struct driver *d, struct tested *t, const char *hex,
 			}
 			command_spec(d, &spec, d->job->test_cmd, envp, path, d->job->run_timeout);
 			spec.tail_max = RUN_TAIL_MAX;
-			ret = cp_run_start(d->pool, &spec, &id_of[next - base], d->err);
+			ret = cp_exec_start(d->exec, &spec, &id_of[next - base], d->err);
 			next++;
 		}
-		if (ret || !cp_run_running(d->pool))
+		if (ret || !cp_exec_running(d->exec))
 			break;
 		{
 			struct cp_run_result res = { 0 };

@@ -1,6 +1,6 @@
 /*
  * cp_driver_run(): opens the journal, the repository, the worktree and the
- * pool, then runs the phases in order: the start check (start.c), the
+ * executor, then runs the phases in order: the start check (start.c), the
  * release search (release.c), the search loop of the job's policy
  * (gitloop.c or bayesloop.c).
  */
@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct cp_run_pool *volatile active_pool;
+static struct cp_exec *volatile active_exec;
 
 void cp_driver_interrupt(void)
 {
-	if (active_pool)
-		cp_run_pool_cancel(active_pool);
+	if (active_exec)
+		cp_exec_cancel(active_exec);
 }
 
 static void driver_free(struct driver *d)
@@ -35,8 +35,10 @@ static void driver_free(struct driver *d)
 	json_decref(d->bayes_result);
 	cp_progress_finish(d->progress);
 	free(d->abs_out);
-	active_pool = NULL;
-	cp_run_pool_free(d->pool);
+	active_exec = NULL;
+	cp_exec_close(d->exec);
+	cp_cache_unlock(d->cache_lock);
+	cp_cache_close(d->cache);
 	cp_worktree_free(d->wt);
 	cp_journal_close(d->journal);
 	cp_repo_free(d->repo);
@@ -47,7 +49,8 @@ static void driver_free(struct driver *d)
 int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 		  struct cp_error *err)
 {
-	struct driver d = { .job = job, .stop = stop, .err = err, .in_worktree = -1 };
+	struct driver d = { .job = job, .stop = stop, .err = err, .in_worktree = -1,
+			   .cache_lock = -1 };
 	struct cp_oid start, *goods = NULL;
 	char path[4200], hex[CP_OID_HEXSZ + 1];
 	json_t *header = NULL;
@@ -123,10 +126,11 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 	snprintf(path, sizeof(path), "%s/worktree", job->out);
 	ret = cp_worktree_open(d.repo, path, &d.wt, err);
 	if (!ret)
-		ret = cp_run_pool_new(&d.pool, job->jobs, err);
+		ret = cp_exec_open(&d.exec, job->executor, job->jobs, err);
 	if (ret)
 		goto out;
-	active_pool = d.pool;
+	active_exec = d.exec;
+	drv_cache_open(&d);
 	if (job->crash) {
 		d.target = strdup(job->crash);
 		if (!d.target) {

@@ -18,7 +18,9 @@
 #include <stdio.h>
 
 #include "bisect/bayes.h"
+#include "cache/cache.h"
 #include "driver/job.h"
+#include "exec/exec.h"
 #include "output/progress.h"
 #include "run/exec.h"
 #include "run/journal.h"
@@ -52,7 +54,10 @@ struct driver {
 	struct cp_commit_source src;
 	struct cp_worktree *wt;
 	struct cp_journal *journal;
-	struct cp_run_pool *pool;
+	struct cp_exec *exec;
+	struct cp_cache *cache;	/* job->cache opened, or NULL (none, or unusable) */
+	int cache_lock;		/* the key lock a build holds, or -1 */
+	char cache_key[CP_CACHE_KEY_HEXSZ];
 	FILE *log;
 	char compiler_line[256];
 	/* --version lines of the compilers the kernel policy picked so far */
@@ -92,6 +97,18 @@ void drv_progress(struct driver *d, enum cp_progress_phase phase, const char *he
 		  unsigned done, unsigned total);
 void drv_probe_compiler(struct driver *d);
 const char *drv_compiler_for(struct driver *d, const struct cp_oid *id);
+
+/* cache.c: the shared build cache (src/cache) around a build */
+void drv_cache_open(struct driver *d);
+/*
+ * Looks commit id's build up in the cache, holding its key's lock: *hit
+ * when the worktree now holds the cached artifacts and sig their
+ * signature.  Without a hit the lock stays held until drv_cache_after().
+ */
+int drv_cache_before(struct driver *d, const struct cp_oid *id, int *hit, char *sig,
+		     size_t sigsize, json_t *rec);
+/* Publishes a successful build (ok) and releases the key's lock. */
+void drv_cache_after(struct driver *d, int ok, const char *sig, json_t *rec);
 
 /* commands.c */
 json_t *drv_find_record(struct driver *d, const char *type, const char *hex, int index);

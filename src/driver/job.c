@@ -1,4 +1,5 @@
 #include "driver/job.h"
+#include "exec/exec.h"
 #include "kernel/kernel.h"
 
 #include <stdlib.h>
@@ -70,6 +71,8 @@ void cp_job_free(struct cp_job *job)
 	free(job->compiler);
 	free(job->policy);
 	free(job->store);
+	free(job->cache);
+	json_decref(job->executor);
 	json_decref(job->compilers);
 	memset(job, 0, sizeof(*job));
 }
@@ -172,7 +175,17 @@ int cp_job_from_json(json_t *obj, struct cp_job *job, struct cp_error *err)
 			ret = take_strings(v, key, &job->goods, &job->ngoods, err);
 		else if (!strcmp(key, "artifacts"))
 			ret = take_strings(v, key, &job->artifacts, &job->nartifacts, err);
-		else if (!strcmp(key, "output_max"))
+		else if (!strcmp(key, "cache"))
+			ret = take_string(v, key, &job->cache, err);
+		else if (!strcmp(key, "cache_max"))
+			ret = take_uint(v, key, UINT64_C(1) << 50, &job->cache_max, err);
+		else if (!strcmp(key, "executor")) {
+			ret = cp_exec_check_config(v, err);
+			if (!ret) {
+				json_decref(job->executor);
+				job->executor = json_is_null(v) ? NULL : json_deep_copy(v);
+			}
+		} else if (!strcmp(key, "output_max"))
 			ret = take_uint(v, key, UINT64_C(1) << 40, &job->output_max, err);
 		else if (!strcmp(key, "runs")) {
 			ret = take_uint(v, key, 10000, &u, err);
@@ -252,6 +265,12 @@ json_t *cp_job_to_json(const struct cp_job *job)
 			return NULL;
 		}
 	}
+	if (obj && job->cache)
+		json_object_set_new(obj, "cache", json_string(job->cache));
+	if (obj && job->cache_max)
+		json_object_set_new(obj, "cache_max", json_integer((json_int_t)job->cache_max));
+	if (obj && job->executor)
+		json_object_set_new(obj, "executor", json_deep_copy(job->executor));
 	/* written when not the default, so older journals read the same */
 	if (obj && job->output_max != CP_JOB_OUTPUT_MAX_DEFAULT)
 		json_object_set_new(obj, "output_max", json_integer((json_int_t)job->output_max));

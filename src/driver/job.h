@@ -55,6 +55,14 @@ struct cp_job {
 	 * Not part of the job's JSON: where results go is the runner's choice.
 	 */
 	char *store;
+	/*
+	 * Where commands run: NULL (local), or the "executor" value of the
+	 * job file, checked by src/exec ("local", {"type": "slurm", ...}).
+	 */
+	json_t *executor;
+	/* The shared build cache directory (src/cache), or NULL. */
+	char *cache;
+	uint64_t cache_max;	/* its size limit in bytes; 0: the default */
 };
 
 #define CP_JOB_OUTPUT_MAX_DEFAULT (64ull << 20)

@@ -337,3 +337,16 @@ int cp_repo_commit_parents(struct cp_repo *repo, const struct cp_oid *id,
 		*parents = repo->parents;
 	return rc;
 }
+
+int cp_repo_commit_tree(struct cp_repo *repo, const struct cp_oid *id, struct cp_oid *tree,
+			struct cp_error *err)
+{
+	git_commit *c = NULL;
+	int grc = git_commit_lookup(&c, repo->git, cp__git_oid(id));
+
+	if (grc < 0)
+		return cp__object_error(grc, cp__git_oid(id), err);
+	memcpy(tree->id, git_commit_tree_id(c)->id, CP_OID_RAWSZ);
+	git_commit_free(c);
+	return 0;
+}

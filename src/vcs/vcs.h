@@ -66,6 +66,13 @@ int cp_repo_commit_parents(struct cp_repo *repo, const struct cp_oid *id,
 			   int64_t *commit_time, const struct cp_oid **parents,
 			   size_t *nparents, struct cp_error *err);
 
+/*
+ * The tree id of commit id: what the build cache keys builds by, so two
+ * commits with the same files share one.
+ */
+int cp_repo_commit_tree(struct cp_repo *repo, const struct cp_oid *id, struct cp_oid *tree,
+			struct cp_error *err);
+
 /* One "Key: value" trailer at the end of a commit message. */
 struct cp_trailer {
 	char *key;

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The shared build cache (--cache): a second bisection of commits with the
+# same trees (a copy of the history with other commit ids) builds nothing;
+# a damaged entry (same size, other bytes; a cut manifest) is rebuilt, never
+# used; a cache directory that cannot be written is logged and the
+# bisection builds without it.
+. "$(dirname "$0")/../lib.sh"
+
+# 16 commits; from commit 9 on the program is "bug"
+r=$TMP/repo
+mkdir -p "$r" && git -C "$r" init -q
+for i in $(seq 1 16); do
+	if [ "$i" -ge 9 ]; then printf 'bug %s\n' "$i"; else printf 'fine %s\n' "$i"; fi > "$r/prog.txt"
+	git -C "$r" add prog.txt
+	commit "$r" "$i" "change $i"
+done
+git -C "$r" branch -q orig
+# a copy of the history: the same trees, other commit ids
+prev=
+for c in $(git -C "$r" rev-list --reverse orig); do
+	t=$(git -C "$r" rev-parse "$c^{tree}")
+	prev=$(echo "copy of $c" | git -C "$r" commit-tree "$t" ${prev:+-p "$prev"})
+done
+git -C "$r" branch -q copy "$prev"
+culprit=$(git -C "$r" rev-list --reverse orig | sed -n 9p)
+copy_culprit=$(git -C "$r" rev-list --reverse copy | sed -n 9p)
+BUILD='mkdir -p out && cp prog.txt out/prog.bin'
+cat > "$TMP/repro.sh" <<'SH'
+#!/bin/sh
+grep -q bug out/prog.bin || exit 0
+echo "==1==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000018"
+echo "    #0 0x401136 in planted_bug /src/prog.c:4"
+exit 1
+SH
+chmod +x "$TMP/repro.sh"
+C=$TMP/cache
+bisect() { # OUT BRANCH [extra...]
+	local out=$1 br=$2
+	shift 2
+	"$CULPRIT" bisect --policy git --repo "$r" --bad "$br" --good "$br~15" --build "$BUILD" \
+		--artifact 'out/*.bin' --test "$TMP/repro.sh" --runs 1 --out "$TMP/$out" "$@" \
+		>"$TMP/$out.txt" 2>&1
+}
+count() { # JOURNAL VALUE: build records with "cache": VALUE
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    n += r.get("type") == "build" and r.get("cache") == sys.argv[2]
+print(n)
+PY
+}
+
+bisect a orig --cache "$C"
+check "first run: exits 0" 0 $?
+check "first run: the culprit" "first bad commit: $culprit change 9" "$(grep '^first bad commit:' "$TMP/a.txt")"
+built_a=$(count "$TMP/a/journal.jsonl" built)
+[ "$built_a" -ge 3 ] && pass "first run: builds and publishes ($built_a)" || fail "first run: builds ($built_a)"
+check "first run: no hit" 0 "$(count "$TMP/a/journal.jsonl" hit)"
+check "one entry per build" "$built_a" "$(ls "$C/entries" | wc -l)"
+
+bisect b copy --cache "$C"
+check "same trees: exits 0" 0 $?
+check "same trees: the copy's culprit" "first bad commit: $copy_culprit" \
+	"$(grep '^first bad commit:' "$TMP/b.txt" | cut -d' ' -f1-4)"
+check "same trees: nothing built" 0 "$(count "$TMP/b/journal.jsonl" built)"
+check "same trees: every build a hit" "$built_a" "$(count "$TMP/b/journal.jsonl" hit)"
+check "same trees: no build command ran" 0 "$(cat "$TMP"/b/commits/*/build.log 2>/dev/null | wc -c)"
+
+# damage every entry keeping sizes (bug -> BUG: a used entry turns bad clean);
+# cut one manifest as a half-written entry would be
+for f in "$C"/entries/*/files/out/prog.bin; do sed -i 's/bug/BUG/; s/fine/FINE/' "$f"; done
+m=$(ls "$C"/entries/*/manifest | head -1)
+head -c 60 "$m" > "$m.cut" && mv "$m.cut" "$m"
+bisect c orig --cache "$C"
+check "damaged: exits 0" 0 $?
+check "damaged: the right culprit" "first bad commit: $culprit change 9" "$(grep '^first bad commit:' "$TMP/c.txt")"
+check "damaged: nothing used" 0 "$(count "$TMP/c/journal.jsonl" hit)"
+check "damaged: every build rebuilt" "$built_a" "$(count "$TMP/c/journal.jsonl" built)"
+grep -q "^cache: entry [0-9a-f]* was damaged (out/prog.bin: content does not match the manifest): removed, rebuilding" "$TMP/c.txt" &&
+	pass "damaged: the log says so" || fail "damaged: the log says so"
+grep -q "^cache: entry [0-9a-f]* was damaged (manifest damaged)" "$TMP/c.txt" &&
+	pass "cut manifest: the log says so" || fail "cut manifest: the log says so"
+bisect d copy --cache "$C"
+check "rebuilt entries are good: all hits" "$built_a" "$(count "$TMP/d/journal.jsonl" hit)"
+
+# a cache directory that cannot be written (as root, a file where a directory must be)
+if [ "$(id -u)" = 0 ]; then
+	touch "$TMP/file"; ro=$TMP/file/cache
+else
+	mkdir -p "$TMP/ro"; chmod 555 "$TMP/ro"; ro=$TMP/ro
+fi
+bisect e orig --cache "$ro"
+check "unusable cache: exits 0" 0 $?
+check "unusable cache: the culprit" "first bad commit: $culprit change 9" "$(grep '^first bad commit:' "$TMP/e.txt")"
+grep -q "^cache: not used: cache $ro.*; building without it$" "$TMP/e.txt" &&
+	pass "unusable cache: one log line" || { fail "unusable cache: one log line"; grep cache "$TMP/e.txt"; }
+
+# a size limit: least recently used entries go (an entry holds 6 or 7 bytes)
+cat > "$TMP/job.json" <<JOB
+{"repo": "$r", "bad": "orig", "good": "orig~15", "build": "$BUILD", "test": "$TMP/repro.sh",
+ "runs": 1, "policy": "git", "artifacts": ["out/*.bin"], "cache": "$TMP/small", "cache_max": 13}
+JOB
+"$CULPRIT" bisect --job "$TMP/job.json" --out "$TMP/s" >"$TMP/s.txt" 2>&1
+check "size limit: exits 0" 0 $?
+check "size limit: two entries of 6 bytes kept" 2 "$(ls "$TMP/small/entries" | wc -l)"
+last=$(python3 - "$TMP/s/journal.jsonl" <<'PY'
+import json, sys
+print([r for r in map(json.loads, open(sys.argv[1])) if r.get("type") == "build"][-1]["cache_key"])
+PY
+)
+[ -d "$TMP/small/entries/$last" ] && pass "size limit: the newest entry stays" || fail "size limit: the newest entry stays"
+
+# the cache needs artifacts to keep
+"$CULPRIT" bisect --policy git --repo "$r" --bad orig --good orig~15 --build "$BUILD" \
+	--test "$TMP/repro.sh" --runs 1 --out "$TMP/f" --cache "$C" >"$TMP/f.txt" 2>&1
+grep -q "^cache: not used: the job declares no artifacts to keep" "$TMP/f.txt" &&
+	pass "no artifacts: said so" || fail "no artifacts: said so"
+finish
