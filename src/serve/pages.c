@@ -87,6 +87,40 @@ static void option(FILE *o, const char *value, const char *current)
 		current && !strcmp(current, value) ? " selected" : "", *value ? value : "any state");
 }
 
+/* s percent-encoded for a query string (then safe in an attribute too). */
+static void url_encode(FILE *o, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("-_.~", c))
+			fputc(c, o);
+		else
+			fprintf(o, "%%%02X", c);
+	}
+}
+
+/* A link to another page of the same filtered list. */
+static void page_link(FILE *o, const struct cp_store_filter *f, size_t offset, const char *rel,
+		      const char *text)
+{
+	fprintf(o, "<a rel=\"%s\" href=\"/?offset=%zu&amp;limit=%zu", rel, offset, f->limit);
+	if (f->state) {
+		fputs("&amp;state=", o);
+		url_encode(o, f->state);
+	}
+	if (f->title) {
+		fputs("&amp;title=", o);
+		url_encode(o, f->title);
+	}
+	if (f->repo) {
+		fputs("&amp;repo=", o);
+		url_encode(o, f->repo);
+	}
+	fprintf(o, "%s\">%s</a> ", f->oldest_first ? "&amp;sort=oldest" : "", text);
+}
+
 int pages_list(struct cp_store *st, int api, srv_arg_fn arg, void *ctx, struct srv_reply *r)
 {
 	struct cp_store_filter f = { 0 };
@@ -192,7 +226,12 @@ int pages_list(struct cp_store *st, int api, srv_arg_fn arg, void *ctx, struct s
 		}
 		fputs("</td></tr>\n", o);
 	}
-	fputs("</table>\n<p><a href=\"/api/bisections\">JSON</a></p>\n</body></html>\n", o);
+	fputs("</table>\n<p id=\"pages\">", o);
+	if (f.offset)
+		page_link(o, &f, f.offset > f.limit ? f.offset - f.limit : 0, "prev", "newer");
+	if (f.offset + json_array_size(rows) < total)
+		page_link(o, &f, f.offset + f.limit, "next", "older");
+	fputs(" <a href=\"/api/bisections\">JSON</a></p>\n</body></html>\n", o);
 	json_decref(rows);
 	return take_memstream(o, &buf, &len, r, "text/html; charset=utf-8");
 }

@@ -84,8 +84,16 @@ static int migrate_0(struct cp_store *st, struct cp_error *err)
 	return ret;
 }
 
+/* 1 -> 2: the list filtered by state without reading every row */
+static int migrate_1(struct cp_store *st, struct cp_error *err)
+{
+	return run(st, "CREATE INDEX bisections_state ON bisections (state, updated)", 0, NULL, NULL,
+		   NULL, err);
+}
+
 static int (*const migrations[CP_STORE_SCHEMA])(struct cp_store *, struct cp_error *) = {
 	migrate_0,
+	migrate_1,
 };
 
 static int int_row(void *ctx, int ncols, const char *const *cols, struct cp_error *err)

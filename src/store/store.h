@@ -27,7 +27,7 @@
 
 #include "util/error.h"
 
-#define CP_STORE_SCHEMA 1
+#define CP_STORE_SCHEMA 2
 
 struct cp_store;
 

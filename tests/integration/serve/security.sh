@@ -79,6 +79,13 @@ for p in / "/?title=%3Cscript%3E" /bisection/2 /bisection/2/report.txt; do
 done
 curl -s "$URL/" | grep -q 'KASAN: &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;' && pass "the title shown as text" || fail "the title shown as text"
 curl -s "$URL/?title=%22%3E%3Cscript%3E" | grep -q 'value="&quot;&gt;&lt;script&gt;"' && pass "a filter echoed escaped" || fail "a filter echoed escaped"
+curl -s "$URL/?limit=1&title=%22%3E%3Cscript%3E%26x%3D" >"$TMP/page"
+grep -q 'value="&quot;&gt;&lt;script&gt;&amp;x=' "$TMP/page" && pass "a filter with & echoed escaped" || fail "a filter with & echoed escaped"
+curl -s "$URL/?limit=1&title=a" >"$TMP/page"
+grep -q '<a rel="next" href="/?offset=1&amp;limit=1&amp;title=a">older</a>' "$TMP/page" && pass "a next-page link keeping the filter" || fail "a next-page link keeping the filter"
+curl -s "$URL/?limit=1&offset=1&title=%3C%22%26" >"$TMP/page"
+grep -q '<a rel="prev" href="/?offset=0&amp;limit=1&amp;title=%3C%22%26">newer</a>' "$TMP/page" && pass "a prev-page link, its filter encoded" || fail "a prev-page link, its filter encoded"
+grep -q 'rel="next"' "$TMP/page" && fail "no next link on the last page" || pass "no next link on the last page"
 curl -s "$URL/api/bisections/2" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["title"].startswith("KASAN: <script>")' \
 	&& pass "JSON carries the text as it is" || fail "JSON carries the text as it is"
 

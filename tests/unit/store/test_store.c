@@ -407,10 +407,49 @@ static void newer_schema_refused(void **state)
 	assert_null(st);
 	assert_non_null(strstr(err.msg, "schema version 99, newer"));
 	/* nothing lost: the row is still there for the newer culprit */
-	sql(where, "UPDATE culprit_schema SET version = 1");
+	snprintf(dir, sizeof(dir), "UPDATE culprit_schema SET version = %d", CP_STORE_SCHEMA);
+	sql(where, dir);
 	st = open_ok();
 	assert_int_equal(count(st, NULL), 1);
 	cp_store_close(st);
+}
+
+static int int_query(const char *path, const char *q)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	int v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &stmt, NULL), SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return v;
+}
+
+/* A version 1 store (no state index) with a row: opening migrates it, the row stays. */
+static void version_1_migrated(void **state)
+{
+	struct cp_store *st;
+	struct cp_error err;
+	char dir[600];
+
+	if (is_pg())
+		skip();
+	st = open_ok();
+	snprintf(dir, sizeof(dir), "%s/m1", tmp);
+	result_dir(dir, "T", "/r", B);
+	assert_int_equal(cp_store_put_dir(st, dir, NULL, NULL, &err), 0);
+	cp_store_close(st);
+	sql(where, "DROP INDEX bisections_state; UPDATE culprit_schema SET version = 1");
+	assert_int_equal(int_query(where, "SELECT count(*) FROM sqlite_master WHERE name = 'bisections_state'"), 0);
+	st = open_ok();
+	assert_int_equal(count(st, NULL), 1);
+	cp_store_close(st);
+	assert_int_equal(int_query(where, "SELECT version FROM culprit_schema"), CP_STORE_SCHEMA);
+	assert_int_equal(int_query(where, "SELECT count(*) FROM sqlite_master WHERE name = 'bisections_state'"), 1);
 }
 
 static void old_schema_migrated_foreign_refused(void **state)
@@ -556,6 +595,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(damaged_pages_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(old_schema_migrated_foreign_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(version_1_migrated, setup, teardown),
 		cmocka_unit_test_setup_teardown(several_writers, setup, teardown),
 		cmocka_unit_test_setup_teardown(killed_writer_loses_nothing, setup, teardown),
 	};
