@@ -14,7 +14,7 @@ struct srv_reply {
 	size_t len;
 };
 
-/* A plain-text error reply; returns 0. */
+/* reply.c: a plain-text error reply; returns 0. */
 int srv_error(struct srv_reply *r, unsigned status, const char *msg);
 
 /* The reply to a JSON value (stolen). */

@@ -2,7 +2,7 @@
  * `culprit serve`: the store over HTTP (libmicrohttpd), for people and
  * programs.  server.c owns the daemon, routing, limits and the token-guarded
  * POST that queues a job; runner.c runs queued jobs when there is no farm
- * (--run-jobs); pages.c renders the list and per-bisection pages
+ * (--run-jobs); reply.c builds error and JSON replies; pages.c renders the list and per-bisection pages
  * (the same page and picture as <out>/index.html, output/html.h) and the
  * JSON of each (/api/...).  Everything from a result or a log is escaped;
  * file paths are built only from a stored row's directory and validated
