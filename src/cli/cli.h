@@ -29,6 +29,7 @@ int cmd_show(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
+int cmd_farm(int argc, char **argv);
 
 /* Prints "culprit: <msg>" on stderr and returns the exit code for status. */
 int cli_fail(int status, const char *msg);

@@ -6,6 +6,7 @@ const struct cli_command cli_commands[] = {
 	{ "bisect", cmd_bisect, "find the commit that introduced (or fixed) a crash" },
 	{ "demo", cmd_demo, "bisect the built-in example end to end" },
 	{ "next", cmd_next, "print the commit git bisect would test next" },
+	{ "farm", cmd_farm, "run a directory of job files as bisections, N at once, sharing builds" },
 	{ "sim", cmd_sim, "bisect a simulated scenario with a policy, many times" },
 	{ "report", cmd_report, "parse a console log or sanitizer output into a crash report" },
 	{ "recipients", cmd_recipients, "print the To: and Cc: lines for a culprit commit" },

@@ -84,6 +84,8 @@ static const struct {
 	{ CP_ERR_INTERRUPTED, 14, "interrupted" },
 	{ CP_ERR_INPUT, 15, "bad-input" },
 	{ CP_ERR_STORE, 17, "store" },
+	{ CP_ERR_FARM, 18, "farm" },
+	{ CP_ERR_EXECUTOR, 19, "executor" },
 };
 
 int cp_exit_code(int status)
