@@ -1,11 +1,13 @@
 /*
  * culprit sim --scenario FILE [--policy culprit|git|syzkaller] [--trials N]
- *             [--seed S] [--json]
+ *             [--seed S] [--vms K] [--build-slots B] [--sequential] [--json]
  *
  * Bisects a simulated scenario (docs/sim.md) N times with one policy and
- * prints each trial and a summary (accuracy, builds, runs, modelled time,
- * calibration of the reported confidence); --json prints one object.
+ * prints each trial and a summary (accuracy, builds, runs, machine time,
+ * wall-clock on the cost model's slots, calibration of the reported
+ * confidence); --json prints one object.
  */
+#include "bisect/cost.h"
 #include "cli/cli.h"
 #include "sim/sim.h"
 #include "util/error.h"
@@ -20,11 +22,14 @@ static void sim_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: culprit sim --scenario FILE [--policy culprit|git|syzkaller] [--trials N]\n"
-		"                   [--seed S] [--json]\n"
+		"                   [--seed S] [--vms K] [--build-slots B] [--sequential] [--json]\n"
 		"\n"
 		"Bisects a simulated scenario (docs/sim.md) N times (default 100) with one\n"
 		"policy (default culprit) and prints each trial and a summary; --json prints\n"
-		"{trials, accuracy, mean_builds, mean_runs, mean_time_s, calibration, ...}.\n");
+		"{trials, accuracy, mean_builds, mean_runs, mean_time_s, mean_wall_s,\n"
+		"mean_machine_h, calibration, ...}.  --vms and --build-slots override the\n"
+		"scenario's cost.test_slots and cost.build_slots (docs/cost.md); --sequential\n"
+		"makes the culprit policy ask for one run at a time (no batches).\n");
 }
 
 /* Confidence bins for the calibration table. */
@@ -48,15 +53,19 @@ int cmd_sim(int argc, char **argv)
 		{ "trials", required_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "vms", required_argument, NULL, 'k' },
+		{ "build-slots", required_argument, NULL, 'b' },
+		{ "sequential", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL;
-	int policy = CP_SIM_CULPRIT, json = 0, c, ret = 0;
+	int policy = CP_SIM_CULPRIT, json = 0, sequential = 0, c, ret = 0;
+	unsigned long vms = 0, bslots = 0;
 	unsigned long trials = 100, i;
 	unsigned long long seed = 1;
 	unsigned nbin[NBINS] = { 0 }, okbin[NBINS] = { 0 }, correct = 0;
-	double builds = 0, runs = 0, secs = 0;
+	double builds = 0, runs = 0, secs = 0, wall = 0, mach = 0;
 	struct cp_scenario *sc = NULL;
 	struct cp_error err = { 0 };
 	json_t *results = NULL;
@@ -83,6 +92,17 @@ int cmd_sim(int argc, char **argv)
 				return cli_fail(CP_ERR_USAGE, "--seed must be a number");
 			break;
 		case 'j': json = 1; break;
+		case 'k':
+			vms = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || vms < 1 || vms > 10000)
+				return cli_fail(CP_ERR_USAGE, "--vms must be a number from 1 to 10000");
+			break;
+		case 'b':
+			bslots = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || bslots < 1 || bslots > 1000)
+				return cli_fail(CP_ERR_USAGE, "--build-slots must be a number from 1 to 1000");
+			break;
+		case 'q': sequential = 1; break;
 		case 'h': sim_usage(stdout); return 0;
 		default:
 			fprintf(stderr, "culprit sim: unknown or incomplete option '%s'\n",
@@ -98,6 +118,11 @@ int cmd_sim(int argc, char **argv)
 	ret = cp_scenario_load(path, &sc, &err);
 	if (ret)
 		return cli_fail(ret, err.msg);
+	if (vms)
+		cp_scenario_cost(sc)->test_slots = (unsigned)vms;
+	if (bslots)
+		cp_scenario_cost(sc)->build_slots = (unsigned)bslots;
+	cp_scenario_set_sequential(sc, sequential);
 	if (json && !(results = json_array())) {
 		cp_scenario_free(sc);
 		return cli_fail(CP_ERR_NOMEM, "out of memory");
@@ -117,20 +142,22 @@ int cmd_sim(int argc, char **argv)
 		builds += tr.builds;
 		runs += tr.runs;
 		secs += tr.time_s;
+		wall += tr.wall_s;
+		mach += tr.machine_h;
 		nbin[bin_of(tr.confidence)]++;
 		okbin[bin_of(tr.confidence)] += tr.correct;
-		if (json && json_array_append_new(results, json_pack("{s:b, s:f, s:i, s:i, s:f, s:s}",
+		if (json && json_array_append_new(results, json_pack("{s:b, s:f, s:i, s:i, s:f, s:f, s:f, s:s}",
 				"correct", tr.correct, "confidence", tr.confidence,
 				"builds", (int)tr.builds, "runs", (int)tr.runs, "time_s", tr.time_s,
-				"found", hex))) {
+				"wall_s", tr.wall_s, "machine_h", tr.machine_h, "found", hex))) {
 			ret = CP_ERR_NOMEM;
 			cp_error_set(&err, ret, "out of memory");
 			break;
 		}
 		if (!json)
-			printf("trial %lu: found %.12s %s builds %u runs %u time %.0fs confidence %.3f%s%s\n",
+			printf("trial %lu: found %.12s %s builds %u runs %u time %.0fs wall %.0fs confidence %.3f%s%s\n",
 			       i + 1, hex, tr.correct ? "correct" : "wrong", tr.builds, tr.runs,
-			       tr.time_s, tr.confidence, tr.note[0] ? " " : "", tr.note);
+			       tr.time_s, tr.wall_s, tr.confidence, tr.note[0] ? " " : "", tr.note);
 	}
 	if (ret) {
 		json_decref(results);
@@ -146,11 +173,15 @@ int cmd_sim(int argc, char **argv)
 				"min", bin_lo[b], "max", b + 1 < NBINS ? bin_lo[b + 1] : 1.0,
 				"trials", (int)nbin[b],
 				"accuracy", nbin[b] ? json_real((double)okbin[b] / nbin[b]) : json_null()));
-		root = json_pack("{s:s, s:s, s:i, s:f, s:f, s:f, s:f, s:o, s:I, s:o}",
+		root = json_pack("{s:s, s:s, s:i, s:f, s:f, s:f, s:f, s:f, s:f, s:i, s:i, s:b, s:o, s:I, s:o}",
 				 "scenario", path, "policy", cp_sim_policy_name((enum cp_sim_policy)policy),
 				 "trials", (int)trials, "accuracy", (double)correct / trials,
 				 "mean_builds", builds / trials, "mean_runs", runs / trials,
-				 "mean_time_s", secs / trials, "calibration", cal ? cal : json_null(),
+				 "mean_time_s", secs / trials, "mean_wall_s", wall / trials,
+				 "mean_machine_h", mach / trials,
+				 "test_slots", (int)cp_scenario_cost(sc)->test_slots,
+				 "build_slots", (int)cp_scenario_cost(sc)->build_slots,
+				 "sequential", sequential, "calibration", cal ? cal : json_null(),
 				 "seed", (json_int_t)seed, "results", results);
 		if (!root) {
 			cp_scenario_free(sc);
@@ -162,9 +193,12 @@ int cmd_sim(int argc, char **argv)
 	} else {
 		unsigned b;
 
-		printf("policy %s: %lu trials, accuracy %.3f, mean builds %.1f, mean runs %.1f, mean time %.0fs\n",
+		printf("policy %s: %lu trials, accuracy %.3f, mean builds %.1f, mean runs %.1f, mean time %.0fs, "
+		       "mean wall-clock %.0fs, mean machine-hours %.2f (%u test slots, %u build slots%s)\n",
 		       cp_sim_policy_name((enum cp_sim_policy)policy), trials, (double)correct / trials,
-		       builds / trials, runs / trials, secs / trials);
+		       builds / trials, runs / trials, secs / trials, wall / trials, mach / trials,
+		       cp_scenario_cost(sc)->test_slots, cp_scenario_cost(sc)->build_slots,
+		       sequential ? ", sequential" : "");
 		printf("calibration (reported confidence: trials, accuracy):");
 		for (b = 0; b < NBINS; b++)
 			if (nbin[b])

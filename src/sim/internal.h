@@ -2,6 +2,7 @@
 #ifndef CULPRIT_SIM_INTERNAL_H
 #define CULPRIT_SIM_INTERNAL_H
 
+#include "bisect/cost.h"
 #include "bisect/graph.h"
 #include "bisect/revwalk.h"
 #include "sim/sim.h"
@@ -68,7 +69,8 @@ struct cp_scenario {
 	size_t nnoop;
 	struct cp_oid expect;
 	int expect_outside;		/* "expect": "none" (not in range) */
-	double build_s, run_s;
+	struct cp_cost_model cost;
+	int sequential;			/* culprit policy: one run at a time */
 	int fix;			/* find the fix: bad is the start, goods[0] the fixed end */
 	/* a hash table of commits seen so far */
 	struct sim_commit *commits;
@@ -76,6 +78,20 @@ struct cp_scenario {
 	struct cp_graph graph;		/* bad ^goods, once goods are known */
 	int have_graph;
 };
+
+/* clock.c: the slots of the cost model, busy until some time. */
+struct sim_clock {
+	double *build_free, *test_free;	/* when each slot is free */
+	unsigned nbuild, ntest;
+	double wall;			/* when the last action ends */
+	double build_busy, test_busy;	/* machine seconds */
+};
+
+int sim_clock_init(struct sim_clock *c, const struct cp_cost_model *m, struct cp_error *err);
+void sim_clock_free(struct sim_clock *c);
+/* Starts a build (run) ready at time ready lasting secs; returns its end. */
+double sim_clock_build(struct sim_clock *c, double ready, double secs);
+double sim_clock_run(struct sim_clock *c, double ready, double secs);
 
 int sim_commit_get(struct cp_scenario *sc, const struct cp_oid *id,
 		   struct sim_commit **out, struct cp_error *err);

@@ -485,6 +485,39 @@ static int get_double(json_t *o, const char *key, double def, double lo, double 
 	return 0;
 }
 
+/*
+ * "cost": {"preset": "kernel" | "generic", and any cost.h key}: the preset
+ * (generic when absent, the engine's old 600 s builds and 60 s runs on one
+ * slot each) first, then the keys over it.
+ */
+static int scenario_cost(json_t *v, struct cp_cost_model *m, struct cp_error *err)
+{
+	const char *key;
+	json_t *x, *preset;
+
+	if (!json_is_object(v))
+		return cp_error_set(err, CP_ERR_JOB, "scenario field 'cost' must be an object");
+	preset = json_object_get(v, "preset");
+	if (!preset || (json_is_string(preset) && !strcmp(json_string_value(preset), "generic")))
+		cp_cost_generic(m);
+	else if (json_is_string(preset) && !strcmp(json_string_value(preset), "kernel"))
+		cp_cost_kernel(m);
+	else
+		return cp_error_set(err, CP_ERR_JOB, "scenario field 'cost.preset' must be \"kernel\" or \"generic\"");
+	json_object_foreach(v, key, x) {
+		int ret;
+
+		if (!strcmp(key, "preset"))
+			continue;
+		if (!json_is_number(x))
+			return cp_error_set(err, CP_ERR_JOB, "scenario field 'cost.%s' must be a number", key);
+		ret = cp_cost_set(m, "cost", key, json_number_value(x), err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int check_keys(json_t *o, const char *what, const char *const *keys,
 		      struct cp_error *err)
 {
@@ -744,21 +777,9 @@ static int load(struct cp_scenario *sc, json_t *root, struct cp_error *err)
 	if (ret)
 		return ret;
 	v = json_object_get(root, "cost");
-	sc->build_s = 600;
-	sc->run_s = 60;
-	if (v) {
-		static const char *const cost_keys[] = { "build_s", "run_s", NULL };
-
-		if (!json_is_object(v))
-			return cp_error_set(err, CP_ERR_JOB, "scenario field 'cost' must be an object");
-		ret = check_keys(v, "cost", cost_keys, err);
-		if (!ret)
-			ret = get_double(v, "build_s", 600, 0, 1e7, &sc->build_s, err);
-		if (!ret)
-			ret = get_double(v, "run_s", 60, 0, 1e7, &sc->run_s, err);
-		if (ret)
-			return ret;
-	}
+	ret = v ? scenario_cost(v, &sc->cost, err) : (cp_cost_generic(&sc->cost), 0);
+	if (ret)
+		return ret;
 	v = json_object_get(root, "expect");
 	sc->expect = sc->bugs[sc->target].introduced;
 	if (sc->fix && !v) {
@@ -853,4 +874,14 @@ void cp_scenario_free(struct cp_scenario *sc)
 size_t cp_scenario_range(const struct cp_scenario *sc)
 {
 	return sc->have_graph ? sc->graph.n : 0;
+}
+
+struct cp_cost_model *cp_scenario_cost(struct cp_scenario *sc)
+{
+	return &sc->cost;
+}
+
+void cp_scenario_set_sequential(struct cp_scenario *sc, int sequential)
+{
+	sc->sequential = sequential;
 }

@@ -3,6 +3,7 @@
  */
 #include "sim/internal.h"
 
+#include "bisect/batch.h"
 #include "bisect/bayes.h"
 #include "bisect/gitstep.h"
 
@@ -77,12 +78,17 @@ struct tester {
 	struct cp_scenario *sc;
 	struct rng rng;
 	struct cp_sim_trial *tr;
+	struct sim_clock clock;
+	double now;		/* when the policy knows every answer it waits for */
+	double last_s;		/* cost of the last build or run */
 };
 
 static int t_build(struct tester *t, const struct cp_oid *id, int *ok)
 {
+	t->last_s = cp_cost_build(&t->sc->cost, t->tr->builds);
 	t->tr->builds++;
-	t->tr->time_s += t->sc->build_s;
+	t->tr->time_s += t->last_s;
+	t->now = sim_clock_build(&t->clock, t->now, t->last_s);
 	*ok = !sim_is_broken(t->sc, id);
 	return 0;
 }
@@ -99,7 +105,9 @@ static int t_run(struct tester *t, const struct cp_oid *id, enum run_kind *kind,
 	if (ret)
 		return ret;
 	t->tr->runs++;
-	t->tr->time_s += sc->run_s;
+	t->last_s = cp_cost_run(&sc->cost);
+	t->tr->time_s += t->last_s;
+	t->now = sim_clock_run(&t->clock, t->now, t->last_s);
 	for (b = 0; b < sc->nbugs; b++) {
 		if (!(present >> b & 1))
 			continue;
@@ -296,17 +304,24 @@ static int syz_test(struct syz *z, const struct cp_oid *id, enum verdict *v,
 	unsigned want_good = z->flaky ? 3 * total / 4 : total / 2;
 	unsigned want_bad = total / 6 > 2 ? total / 6 : 2;
 	int ok, ret = t_build(t, id, &ok);
+	double built, done = t->now;
 
 	z->first = 0;
 	if (ret || !ok) {
 		*v = V_SKIP;
 		return ret;
 	}
+	built = t->now;
 	for (i = 0; i < total; i++) {
 		enum run_kind kind;
 		size_t bug;
 
+		/* the runs of one commit all start once it is built; with fewer
+		 * VMs than runs they queue (pkg/bisect runs them in parallel) */
+		t->now = built;
 		ret = t_run(t, id, &kind, &bug, err);
+		if (t->now > done)
+			done = t->now;
 		if (ret)
 			return ret;
 		if (kind == RUN_CRASH)
@@ -315,6 +330,7 @@ static int syz_test(struct syz *z, const struct cp_oid *id, enum verdict *v,
 			good++;
 		/* a boot failure is a skip run */
 	}
+	t->now = done;
 	if (!bad && good >= want_good) {
 		*v = V_GOOD;
 		z->conf *= 1 - pow(1 - z->repro, good);
@@ -436,7 +452,7 @@ static int c_build(void *ctx, uint32_t slot, const struct cp_oid *id, int *ok,
 	struct cp_oid sig;
 	int ret = t_build(c->t, id, ok);
 
-	*seconds = c->t->sc->build_s;
+	*seconds = c->t->last_s;
 	*signature = NULL;
 	if (ret || !*ok)
 		return ret;
@@ -450,17 +466,30 @@ static int c_build(void *ctx, uint32_t slot, const struct cp_oid *id, int *ok,
 	return 0;
 }
 
-static int c_run(void *ctx, uint32_t slot, const struct cp_oid *id,
-		 enum cp_bayes_outcome *outcome, double *seconds, struct cp_error *err)
+/* n runs at once: each starts when the policy asked (test slots permitting) */
+static int c_runs(void *ctx, uint32_t slot, const struct cp_oid *id, unsigned n,
+		  enum cp_bayes_outcome *outcomes, double *seconds, struct cp_error *err)
 {
 	struct cul *c = ctx;
-	enum run_kind kind;
-	size_t bug = 0;
-	int ret = t_run(c->t, id, &kind, &bug, err);
+	double start = c->t->now, done = start;
+	unsigned i;
 
-	*seconds = c->t->sc->run_s;
-	*outcome = classify(c->t->sc, kind, bug);
-	return ret;
+	for (i = 0; i < n; i++) {
+		enum run_kind kind;
+		size_t bug = 0;
+		int ret;
+
+		c->t->now = start;
+		ret = t_run(c->t, id, &kind, &bug, err);
+		if (ret)
+			return ret;
+		if (c->t->now > done)
+			done = c->t->now;
+		outcomes[i] = classify(c->t->sc, kind, bug);
+	}
+	c->t->now = done;
+	*seconds = c->t->last_s;
+	return 0;
 }
 
 /*
@@ -525,7 +554,7 @@ static int policy_culprit(struct tester *t, double confidence, struct cp_error *
 	struct cp_bayes_summary sum;
 	struct cp_bayes_action last;
 	struct cul cul = { .t = t, .trace = getenv("CULPRIT_SIM_TRACE") != NULL };
-	struct cp_bayes_ops ops = { .ctx = &cul, .build = c_build, .run = c_run, .step = c_step };
+	struct cp_batch_ops ops = { .ctx = &cul, .build = c_build, .runs = c_runs, .step = c_step };
 	unsigned bt = 0, bc = 0, bs = 0;
 	double p;
 	int ok, ret;
@@ -635,8 +664,8 @@ static int policy_culprit(struct tester *t, double confidence, struct cp_error *
 		if (*end == ',')
 			cfg.reliable_b = strtod(end + 1, &end);
 	}
-	cfg.build_cost = sc->build_s > 0 ? sc->build_s : 1e-3;
-	cfg.run_cost = sc->run_s > 0 ? sc->run_s : 1e-3;
+	cfg.build_cost = fmax(cp_cost_build(&sc->cost, 1), 1e-3);
+	cfg.run_cost = fmax(cp_cost_run(&sc->cost), 1e-3);
 	cfg.max_builds = 300;
 	cfg.max_runs = 3000;
 	cfg.fix = sc->fix;
@@ -685,7 +714,8 @@ static int policy_culprit(struct tester *t, double confidence, struct cp_error *
 	}
 	cul.b = b;
 	if (!ret)
-		ret = cp_bayes_drive(b, &ops, &last, err);
+		ret = cp_batch_drive(b, &ops, &sc->cost, sc->sequential ? 1 : sc->cost.test_slots,
+				     &last, err);
 	if (!ret)
 		ret = cp_bayes_summarize(b, &sum, err);
 	if (ret)
@@ -719,11 +749,17 @@ int cp_sim_trial(struct cp_scenario *sc, enum cp_sim_policy policy, uint64_t see
 
 	memset(out, 0, sizeof(*out));
 	rng_seed(&t.rng, seed);
+	ret = sim_clock_init(&t.clock, &sc->cost, err);
+	if (ret)
+		return ret;
 	switch (policy) {
 	case CP_SIM_GIT: ret = policy_git(&t, err); break;
 	case CP_SIM_SYZKALLER: ret = policy_syzkaller(&t, err); break;
 	default: ret = policy_culprit(&t, 0.99, err); break;
 	}
+	out->wall_s = t.clock.wall;
+	out->machine_h = (t.clock.build_busy + t.clock.test_busy) / 3600;
+	sim_clock_free(&t.clock);
 	if (!ret)
 		finish(sc, out);
 	return ret;

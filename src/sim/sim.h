@@ -34,6 +34,7 @@ int cp_sim_policy_parse(const char *name);
 const char *cp_sim_policy_name(enum cp_sim_policy policy);
 
 struct cp_scenario;
+struct cp_cost_model;
 
 /* CP_ERR_JOB for an invalid scenario (the message names the field). */
 int cp_scenario_load(const char *path, struct cp_scenario **out, struct cp_error *err);
@@ -41,6 +42,10 @@ void cp_scenario_free(struct cp_scenario *sc);
 /* Number of candidate commits between the good commits and bad (0 before
  * a release search). */
 size_t cp_scenario_range(const struct cp_scenario *sc);
+/* The scenario's cost model ("cost"), which callers may change (--vms). */
+struct cp_cost_model *cp_scenario_cost(struct cp_scenario *sc);
+/* 1: the culprit policy asks for one run at a time (the baseline of batches). */
+void cp_scenario_set_sequential(struct cp_scenario *sc, int sequential);
 
 struct cp_sim_trial {
 	int found;		/* 1: a single commit was named */
@@ -49,7 +54,9 @@ struct cp_sim_trial {
 	int correct;
 	unsigned builds;	/* build attempts, failed ones included */
 	unsigned runs;
-	double time_s;		/* modelled: builds * build_s + runs * run_s */
+	double time_s;		/* machine seconds: the cost model's builds and runs */
+	double wall_s;		/* wall-clock on the cost model's slots (sim/clock.c) */
+	double machine_h;	/* time_s in hours (build and test slots busy) */
 	double confidence;	/* what the policy reports (git: 1) */
 	char note[128];		/* why nothing was found, etc. */
 };
