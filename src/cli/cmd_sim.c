@@ -1,6 +1,7 @@
 /*
  * culprit sim --scenario FILE [--policy culprit|git|syzkaller] [--trials N]
- *             [--seed S] [--vms K] [--build-slots B] [--sequential] [--json]
+ *             [--seed S] [--cost kernel|generic] [--vms K] [--build-slots B]
+ *             [--sequential] [--json]
  *
  * Bisects a simulated scenario (docs/sim.md) N times with one policy and
  * prints each trial and a summary (accuracy, builds, runs, machine time,
@@ -22,14 +23,16 @@ static void sim_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: culprit sim --scenario FILE [--policy culprit|git|syzkaller] [--trials N]\n"
-		"                   [--seed S] [--vms K] [--build-slots B] [--sequential] [--json]\n"
+		"                   [--seed S] [--cost kernel|generic] [--vms K] [--build-slots B]\n"
+		"                   [--sequential] [--json]\n"
 		"\n"
 		"Bisects a simulated scenario (docs/sim.md) N times (default 100) with one\n"
 		"policy (default culprit) and prints each trial and a summary; --json prints\n"
 		"{trials, accuracy, mean_builds, mean_runs, mean_time_s, mean_wall_s,\n"
-		"mean_machine_h, calibration, ...}.  --vms and --build-slots override the\n"
-		"scenario's cost.test_slots and cost.build_slots (docs/cost.md); --sequential\n"
-		"makes the culprit policy ask for one run at a time (no batches).\n");
+		"mean_machine_h, calibration, ...}.  --cost replaces the scenario's cost model\n"
+		"with a preset; --vms and --build-slots override its test_slots and build_slots\n"
+		"(docs/cost.md); --sequential makes the culprit policy ask for one run at a\n"
+		"time (no batches).\n");
 }
 
 /* Confidence bins for the calibration table. */
@@ -56,12 +59,14 @@ int cmd_sim(int argc, char **argv)
 		{ "vms", required_argument, NULL, 'k' },
 		{ "build-slots", required_argument, NULL, 'b' },
 		{ "sequential", no_argument, NULL, 'q' },
+		{ "cost", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL;
 	int policy = CP_SIM_CULPRIT, json = 0, sequential = 0, c, ret = 0;
 	unsigned long vms = 0, bslots = 0;
+	const char *preset = NULL;
 	unsigned long trials = 100, i;
 	unsigned long long seed = 1;
 	unsigned nbin[NBINS] = { 0 }, okbin[NBINS] = { 0 }, correct = 0;
@@ -103,6 +108,11 @@ int cmd_sim(int argc, char **argv)
 				return cli_fail(CP_ERR_USAGE, "--build-slots must be a number from 1 to 1000");
 			break;
 		case 'q': sequential = 1; break;
+		case 'c':
+			if (strcmp(optarg, "kernel") && strcmp(optarg, "generic"))
+				return cli_fail(CP_ERR_USAGE, "--cost must be kernel or generic");
+			preset = optarg;
+			break;
 		case 'h': sim_usage(stdout); return 0;
 		default:
 			fprintf(stderr, "culprit sim: unknown or incomplete option '%s'\n",
@@ -118,6 +128,10 @@ int cmd_sim(int argc, char **argv)
 	ret = cp_scenario_load(path, &sc, &err);
 	if (ret)
 		return cli_fail(ret, err.msg);
+	if (preset && !strcmp(preset, "kernel"))
+		cp_cost_kernel(cp_scenario_cost(sc));
+	else if (preset)
+		cp_cost_generic(cp_scenario_cost(sc));
 	if (vms)
 		cp_scenario_cost(sc)->test_slots = (unsigned)vms;
 	if (bslots)
