@@ -20,63 +20,63 @@ unsigned cp_batch_width(const struct cp_cost_model *m, double repro, unsigned ma
 	return r < 1 ? 1 : r > cap ? cap : r;
 }
 
+/*
+ * cp_bayes_drive() does the loop; its run callback, asked for one run, does
+ * a batch, returns the first outcome and adds the others itself, so the
+ * engine has every outcome before its next question.
+ */
+struct wrap {
+	struct cp_bayes *b;
+	const struct cp_batch_ops *ops;
+	const struct cp_cost_model *m;
+	unsigned max;
+};
+
+static int wrap_build(void *ctx, uint32_t slot, const struct cp_oid *id, int *ok,
+		      char **signature, double *seconds, struct cp_error *err)
+{
+	struct wrap *w = ctx;
+
+	return w->ops->build(w->ops->ctx, slot, id, ok, signature, seconds, err);
+}
+
+static int wrap_run(void *ctx, uint32_t slot, const struct cp_oid *id,
+		    enum cp_bayes_outcome *outcome, double *seconds, struct cp_error *err)
+{
+	struct wrap *w = ctx;
+	enum cp_bayes_outcome o[BATCH_MAX];
+	struct cp_bayes_summary s;
+	unsigned n = 1, i;
+	int ret;
+
+	if (w->max > 1) {
+		ret = cp_bayes_summarize(w->b, &s, err);
+		if (ret)
+			return ret;
+		n = cp_batch_width(w->m, s.repro, w->max);
+	}
+	ret = w->ops->runs(w->ops->ctx, slot, id, n, o, seconds, err);
+	for (i = 1; i < n && !ret; i++)
+		ret = cp_bayes_add_run(w->b, slot, o[i], 1, err);
+	*outcome = o[0];
+	return ret;
+}
+
+static void wrap_step(void *ctx, const struct cp_bayes_action *act)
+{
+	struct wrap *w = ctx;
+
+	if (w->ops->step)
+		w->ops->step(w->ops->ctx, act);
+}
+
 int cp_batch_drive(struct cp_bayes *b, const struct cp_batch_ops *ops,
 		   const struct cp_cost_model *m, unsigned max,
 		   struct cp_bayes_action *last, struct cp_error *err)
 {
-	double build_sum = 0, run_sum = 0;
-	unsigned nbuild = 0, nrun = 0;
-	int ret;
+	struct wrap w = { .b = b, .ops = ops, .m = m, .max = max };
+	const struct cp_bayes_ops bops = { .ctx = &w, .build = wrap_build, .run = wrap_run,
+					   .step = wrap_step };
 
-	for (;;) {
-		struct cp_bayes_action act;
-
-		ret = cp_bayes_next(b, &act, err);
-		if (ret)
-			return ret;
-		if (ops->step)
-			ops->step(ops->ctx, &act);
-		if (act.kind == CP_BAYES_DONE) {
-			if (last)
-				*last = act;
-			return 0;
-		}
-		if (act.kind == CP_BAYES_BUILD) {
-			char *sig = NULL;
-			double secs = 0;
-			int ok = 0;
-
-			ret = ops->build(ops->ctx, act.slot, cp_bayes_slot_oid(b, act.slot),
-					 &ok, &sig, &secs, err);
-			if (!ret)
-				ret = cp_bayes_add_build(b, act.slot, ok, sig, err);
-			free(sig);
-			if (ret)
-				return ret;
-			build_sum += secs;
-			nbuild++;
-		} else {
-			enum cp_bayes_outcome o[BATCH_MAX];
-			struct cp_bayes_summary s;
-			double secs = 0;
-			unsigned n = 1, i;
-
-			if (max > 1) {
-				ret = cp_bayes_summarize(b, &s, err);
-				if (ret)
-					return ret;
-				n = cp_batch_width(m, s.repro, max);
-			}
-			ret = ops->runs(ops->ctx, act.slot, cp_bayes_slot_oid(b, act.slot), n, o,
-					&secs, err);
-			/* every outcome before the next question */
-			for (i = 0; i < n && !ret; i++)
-				ret = cp_bayes_add_run(b, act.slot, o[i], 1, err);
-			if (ret)
-				return ret;
-			run_sum += secs * n;
-			nrun += n;
-		}
-		cp_bayes_set_costs(b, nbuild ? build_sum / nbuild : 0, nrun ? run_sum / nrun : 0);
-	}
+	return cp_bayes_drive(b, &bops, last, err);
 }

@@ -48,6 +48,19 @@ static unsigned bin_of(double c)
 	return i;
 }
 
+/* A whole number from lo to hi, or a usage error naming the option. */
+static int count_arg(const char *opt, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+	char msg[96], *end;
+
+	*out = strtoul(optarg, &end, 10);
+	if (*end || !*optarg || *optarg == '-' || *out < lo || *out > hi) {
+		snprintf(msg, sizeof(msg), "--%s must be a number from %lu to %lu", opt, lo, hi);
+		return cli_fail(CP_ERR_USAGE, msg);
+	}
+	return 0;
+}
+
 int cmd_sim(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -87,9 +100,8 @@ int cmd_sim(int argc, char **argv)
 				return cli_fail(CP_ERR_USAGE, "--policy must be culprit, git or syzkaller");
 			break;
 		case 't':
-			trials = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || trials < 1 || trials > 1000000)
-				return cli_fail(CP_ERR_USAGE, "--trials must be a number from 1 to 1000000");
+			if ((ret = count_arg("trials", 1, 1000000, &trials)))
+				return ret;
 			break;
 		case 'S':
 			seed = strtoull(optarg, &end, 10);
@@ -98,14 +110,12 @@ int cmd_sim(int argc, char **argv)
 			break;
 		case 'j': json = 1; break;
 		case 'k':
-			vms = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || vms < 1 || vms > 10000)
-				return cli_fail(CP_ERR_USAGE, "--vms must be a number from 1 to 10000");
+			if ((ret = count_arg("vms", 1, 10000, &vms)))
+				return ret;
 			break;
 		case 'b':
-			bslots = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || bslots < 1 || bslots > 1000)
-				return cli_fail(CP_ERR_USAGE, "--build-slots must be a number from 1 to 1000");
+			if ((ret = count_arg("build-slots", 1, 1000, &bslots)))
+				return ret;
 			break;
 		case 'q': sequential = 1; break;
 		case 'c':
