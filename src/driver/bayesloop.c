@@ -4,6 +4,8 @@
  */
 #include "driver/internal.h"
 
+#include "bisect/batch.h"
+
 #include "bisect/revwalk.h"
 #include "util/fs.h"
 
@@ -235,6 +237,27 @@ static void measured_costs(const struct driver *d, double *build_s, double *run_
 }
 
 /*
+ * Runs for one run request: `jobs` at once cost the wall time of one, but
+ * a reliable reproducer needs fewer (cp_batch_width(): docs/cost.md), so
+ * the machines are not kept busy for nothing.  A fix bisection's evidence
+ * is a batch of `runs` runs: all of them.
+ */
+static unsigned batch_width(struct driver *d, int *ret)
+{
+	unsigned jobs = d->job->jobs ? d->job->jobs : 1;
+	struct cp_bayes_summary sum;
+	struct cp_cost_model m;
+
+	*ret = 0;
+	if (d->job->fix || jobs == 1)
+		return jobs;
+	*ret = cp_bayes_summarize(d->bayes, &sum, d->err);
+	cp_cost_generic(&m);
+	m.test_slots = jobs;
+	return *ret ? 0 : cp_batch_width(&m, sum.repro, jobs);
+}
+
+/*
  * The engine's loop (cp_bayes_drive()'s, done here because one run request
  * becomes a batch: `jobs` runs at once cost the wall time of one, and a fix
  * bisection's evidence is a batch of `runs` runs).
@@ -268,9 +291,10 @@ static int bayes_drive(struct driver *d, struct cp_bayes_action *last)
 			if (!ret)
 				ret = cp_bayes_add_build(d->bayes, act.slot, ok, t->sig, d->err);
 		} else {
-			unsigned base, n = d->job->jobs, k;
+			unsigned base, n = batch_width(d, &ret), k;
 
-			ret = tested_of(d, id, &t);
+			if (!ret)
+				ret = tested_of(d, id, &t);
 			base = t ? t->nruns : 0;
 			if (!ret)
 				ret = b_runs(d, t, n);
