@@ -232,8 +232,12 @@ int cmd_bisect(int argc, char **argv)
 			json_decref(job.executor);
 			job.executor = json_string(optarg);
 			ret = job.executor ? cp_exec_check_config(job.executor, &err) : CP_ERR_NOMEM;
-			if (ret && ret != CP_ERR_NOMEM)
-				ret = cp_error_set(&err, CP_ERR_USAGE, "--executor: %s", err.msg);
+			if (ret && ret != CP_ERR_NOMEM) {
+				char msg[sizeof(err.msg)];
+
+				snprintf(msg, sizeof(msg), "%s", err.msg);
+				ret = cp_error_set(&err, CP_ERR_USAGE, "--executor: %s", msg);
+			}
 			break;
 		case 'n': case 'j': case 'x': case 'y':
 			if (parse_uint(optarg, c == 'n' ? 10000 : c == 'j' ? 256 : 604800, &u) ||

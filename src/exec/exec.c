@@ -6,6 +6,7 @@
 
 static const struct cp_exec_ops *const backends[] = {
 	&cp_exec_local,
+	&cp_exec_slurm,
 };
 
 const struct cp_exec_ops *cp_exec_find(const char *name)
@@ -20,13 +21,13 @@ const struct cp_exec_ops *cp_exec_find(const char *name)
 
 const char *cp_exec_names(void)
 {
-	return "local";
+	return "local, slurm";
 }
 
 static const char *type_of(json_t *config)
 {
 	if (!config || json_is_null(config))
-		return "local";
+		return "local, slurm";
 	if (json_is_string(config))
 		return json_string_value(config);
 	return json_string_value(json_object_get(config, "type"));

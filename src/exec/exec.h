@@ -85,5 +85,6 @@ static inline bool cp_exec_cancelled(const struct cp_exec *ex)
 }
 
 extern const struct cp_exec_ops cp_exec_local;
+extern const struct cp_exec_ops cp_exec_slurm;
 
 #endif
