@@ -27,7 +27,7 @@ const char *cp_exec_names(void)
 static const char *type_of(json_t *config)
 {
 	if (!config || json_is_null(config))
-		return "local, slurm";
+		return "local";
 	if (json_is_string(config))
 		return json_string_value(config);
 	return json_string_value(json_object_get(config, "type"));

@@ -245,6 +245,7 @@ static int submit(struct slurm *s, struct job *j, struct cp_error *err)
 	argv[n++] = "--wait";
 	argv[n++] = "--parsable";
 	argv[n++] = "--no-requeue";	/* culprit retries itself, and says so */
+	argv[n++] = "--open-mode=append";	/* every attempt stays in the log */
 	argv[n++] = "--export=ALL";
 	argv[n++] = "--job-name";
 	argv[n++] = s->name;
@@ -276,6 +277,13 @@ static int submit(struct slurm *s, struct job *j, struct cp_error *err)
 	spec.stdout_path = j->sbatch_out;
 	spec.stderr_path = j->sbatch_out;
 	spec.timeout_ms = j->timeout_ms ? j->timeout_ms + SBATCH_MARGIN_S * 1000 : 0;
+	if (!j->attempts) {
+		/* a log left by an interrupted bisection is not this run's */
+		if (j->out)
+			truncate(j->out, 0);
+		if (j->err && (!j->out || strcmp(j->err, j->out)))
+			truncate(j->err, 0);
+	}
 	j->attempts++;
 	s->submitted = 1;
 	s->scancelled = 0;
@@ -421,6 +429,12 @@ static int slurm_wait(struct cp_exec *ex, struct cp_run_result *res, struct cp_e
 		}
 		j->local = -1;
 		if (judge(s, j, res, &st) && !s->cancel) {
+			FILE *f = j->out ? fopen(j->out, "a") : NULL;
+
+			if (f) {
+				fprintf(f, "\n[culprit: %s; submitted again]\n", st.failure);
+				fclose(f);
+			}
 			if (submit(s, j, err) == 0) {
 				cp_run_result_dispose(res);
 				continue;

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# The slurm executor against a real single-node Slurm on localhost (munged,
+# slurmctld, slurmd from Debian, started here, stopped at the end): the same
+# culprit and evidence as the local executor; slurmd and the job's processes
+# killed mid-run (a node death) and slurmd restarted: the lost job is
+# submitted again, the answer is right, squeue is empty; an unknown
+# partition and an unreachable controller: one line, exit 19.
+. "$(dirname "$0")/../lib.sh"
+
+for p in munged slurmctld slurmd sbatch scontrol squeue sinfo; do
+	command -v "$p" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin command -v "$p" >/dev/null 2>&1 || {
+		echo "SKIP: $p is not installed (scripts/setup.sh installs slurm-wlm and munge)"; exit 77; }
+done
+export PATH=$PATH:/usr/sbin
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: a private slurmctld and slurmd run as root (SlurmUser root)"; exit 77
+fi
+
+S=$TMP/slurm
+mkdir -p "$S/munge" "$S/ctld" "$S/d" "$S/log"
+chmod 700 "$S/munge"
+head -c 1024 /dev/urandom > "$S/munge/key"; chmod 600 "$S/munge/key"
+port=$((20000 + $$ % 20000))
+write_conf() { # FILE CTLD_PORT
+	cat > "$1" <<CONF
+ClusterName=culprittest
+SlurmctldHost=localhost
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+AuthInfo=socket=$S/munge/sock
+CredType=cred/munge
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+SlurmctldPort=$2
+SlurmdPort=$((port + 1))
+StateSaveLocation=$S/ctld
+SlurmdSpoolDir=$S/d
+SlurmctldPidFile=$S/ctld.pid
+SlurmdPidFile=$S/d.pid
+SlurmctldLogFile=$S/log/ctld.log
+SlurmdLogFile=$S/log/d.log
+ReturnToService=2
+SlurmdTimeout=5
+MessageTimeout=5
+MinJobAge=600
+JobRequeue=0
+MpiDefault=none
+AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none
+NodeName=localhost NodeHostname=localhost CPUs=2 State=UNKNOWN
+PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
+CONF
+}
+write_conf "$S/slurm.conf" "$port"
+export SLURM_CONF=$S/slurm.conf
+stop_daemons() {
+	local f
+	for f in "$S/d.pid" "$S/ctld.pid" "$S/munge/pid"; do
+		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
+	sleep 1
+	for f in "$S/d.pid" "$S/ctld.pid" "$S/munge/pid"; do
+		[ -s "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
+	done
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"
+}
+trap stop_daemons EXIT
+munged -f --socket="$S/munge/sock" --key-file="$S/munge/key" --log-file="$S/log/munged.log" \
+	--pid-file="$S/munge/pid" --seed-file="$S/munge/seed" || { echo "SKIP: munged does not start here"; exit 77; }
+slurmctld -c -i || { fail "slurmctld starts"; tail "$S/log/ctld.log"; finish; exit; }
+slurmd -N localhost || { fail "slurmd starts"; tail "$S/log/d.log"; finish; exit; }
+up=
+for _ in $(seq 1 60); do
+	sinfo -h -o %t 2>/dev/null | grep -q idle && { up=1; break; }
+	sleep 0.5
+done
+[ -n "$up" ] && pass "single-node slurm is up" || { fail "single-node slurm is up"; tail "$S"/log/*.log; finish; exit; }
+
+r=$TMP/repo
+mkdir -p "$r" && git -C "$r" init -q
+for i in $(seq 1 10); do
+	if [ "$i" -ge 7 ]; then printf 'bug %s\n' "$i"; else printf 'fine %s\n' "$i"; fi > "$r/prog.txt"
+	git -C "$r" add prog.txt
+	commit "$r" "$i" "change $i"
+done
+culprit=$(git -C "$r" rev-list --reverse HEAD | sed -n 7p)
+cat > "$TMP/repro.sh" <<'SH'
+#!/bin/sh
+sleep "${REPRO_SLEEP:-0}"
+grep -q bug out/prog.bin || exit 0
+echo "==1==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000018"
+echo "    #0 0x401136 in planted_bug /src/prog.c:4"
+exit 1
+SH
+chmod +x "$TMP/repro.sh"
+bisect() { # OUT [extra...]
+	local out=$1
+	shift
+	exec "$CULPRIT" bisect --policy git --repo "$r" --bad HEAD --good HEAD~9 \
+		--build 'mkdir -p out && cp prog.txt out/prog.bin' --artifact out/prog.bin \
+		--test "$TMP/repro.sh" --runs 2 --jobs 2 --out "$TMP/$out" "$@" >"$TMP/$out.txt" 2>&1
+}
+evidence() { # RESULT.JSON: commit, build, outcomes of every tested commit
+	python3 - "$1" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["culprit"]["commit"])
+for t in r["tested"]:
+    print(t["commit"], t["build"]["ok"], sorted(x["outcome"] for x in t["runs"]))
+PY
+}
+(bisect local)
+check "local: exits 0" 0 $?
+(bisect slurm --executor slurm)
+check "slurm: exits 0" 0 $?
+check "slurm: the culprit" "first bad commit: $culprit change 7" "$(grep '^first bad commit:' "$TMP/slurm.txt")"
+check "slurm: the same culprit and evidence as local" "$(evidence "$TMP/local/result.json")" \
+	"$(evidence "$TMP/slurm/result.json")"
+check "slurm: squeue empty" "" "$(squeue -h)"
+
+# a node death in the middle: slurmd, the job's slurmstepd and its processes killed
+REPRO_SLEEP=4 bisect death --executor slurm &
+bpid=$!
+jid=
+for _ in $(seq 1 120); do
+	jid=$(squeue -h -t R -o '%i %j' | awk '$2 ~ /^culprit-/ {print $1; exit}')
+	[ -n "$jid" ] && [ -s "$TMP/death/journal.jsonl" ] && grep -q '"type": *"build"' "$TMP/death/journal.jsonl" && break
+	jid=
+	sleep 0.5
+done
+[ -n "$jid" ] && pass "node death: a run was running ($jid)" || fail "node death: a run was running"
+sleep 1
+steps=$(for j in $(squeue -h -t R -o %i); do pgrep -f "slurmstepd: \[$j\."; done)
+kids=$(for p in $steps; do pgrep -P "$p"; done)
+grandkids=$(for p in $kids; do pgrep -P "$p"; done)
+kill -9 "$(cat "$S/d.pid")" $steps $kids $grandkids 2>/dev/null
+sleep 2
+slurmd -N localhost
+wait $bpid
+check "node death: exits 0" 0 $?
+check "node death: the culprit" "first bad commit: $culprit change 7" "$(grep '^first bad commit:' "$TMP/death.txt")"
+grep -lq "^\[culprit: slurm job [0-9]* ended NODE_FAIL (attempt 1 of 3); submitted again\]" "$TMP"/death/commits/*/run-*.log &&
+	pass "node death: the lost job was infra and submitted again" ||
+	{ fail "node death: the lost job was infra and submitted again"; cat "$TMP"/death/commits/*/run-*.log | grep culprit; }
+check "node death: the same evidence as local" "$(evidence "$TMP/local/result.json")" \
+	"$(evidence "$TMP/death/result.json")"
+check "node death: squeue empty" "" "$(squeue -h)"
+
+# cancelling culprit cancels its jobs
+REPRO_SLEEP=30 bisect cancel --executor slurm &
+bpid=$!
+for _ in $(seq 1 120); do squeue -h -t R | grep -q . && break; sleep 0.5; done
+kill -TERM $bpid
+wait $bpid
+check "SIGTERM: exits 14 (interrupted)" 14 $?
+sleep 1
+check "SIGTERM: its jobs are cancelled, squeue empty" "" "$(squeue -h)"
+
+# bad input
+cat > "$TMP/job.json" <<JOB
+{"repo": "$r", "bad": "HEAD", "good": "HEAD~9", "build": "true", "test": "true",
+ "executor": {"type": "slurm", "partition": "nosuch"}}
+JOB
+msg=$("$CULPRIT" bisect --job "$TMP/job.json" --out "$TMP/np" 2>&1)
+check "unknown partition: exit 19" 19 $?
+check "unknown partition: one line" "culprit: slurm: partition 'nosuch' does not exist" "$msg"
+write_conf "$S/down.conf" $((port + 2))
+msg=$(SLURM_CONF=$S/down.conf timeout 120 "$CULPRIT" bisect --repo "$r" --bad HEAD --good HEAD~9 \
+	--build true --test true --out "$TMP/down" --executor slurm 2>&1)
+check "unreachable controller: exit 19" 19 $?
+case $msg in "culprit: slurm: cannot reach the controller: "*) pass "unreachable controller: one line";;
+	*) fail "unreachable controller: one line: $msg";; esac
+check "unreachable controller: one line only" 1 "$(printf '%s\n' "$msg" | wc -l)"
+finish
