@@ -14,6 +14,8 @@ packages=(
 	libsqlite3-dev libpq-dev postgresql libmicrohttpd-dev
 	# tests
 	libcmocka-dev git python3 clang libclang-rt-14-dev
+	# the slurm executor: its test starts a single-node Slurm on localhost
+	slurm-wlm munge
 	# the built-in example (culprit demo) builds with make
 	make
 	# results tests: a real MAINTAINERS and get_maintainer.pl, the page in Chromium

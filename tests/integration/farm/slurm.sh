@@ -114,11 +114,13 @@ PY
 }
 (bisect local)
 check "local: exits 0" 0 $?
-(bisect slurm --executor slurm)
-check "slurm: exits 0" 0 $?
-check "slurm: the culprit" "first bad commit: $culprit change 7" "$(grep '^first bad commit:' "$TMP/slurm.txt")"
+(bisect onslurm --executor slurm)
+st=$?
+check "slurm: exits 0" 0 $st
+[ $st = 0 ] || tail -5 "$TMP/onslurm.txt"
+check "slurm: the culprit" "first bad commit: $culprit change 7" "$(grep '^first bad commit:' "$TMP/onslurm.txt")"
 check "slurm: the same culprit and evidence as local" "$(evidence "$TMP/local/result.json")" \
-	"$(evidence "$TMP/slurm/result.json")"
+	"$(evidence "$TMP/onslurm/result.json")"
 check "slurm: squeue empty" "" "$(squeue -h)"
 
 # a node death in the middle: slurmd, the job's slurmstepd and its processes killed
