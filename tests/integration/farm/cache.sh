@@ -3,7 +3,7 @@
 # same trees (a copy of the history with other commit ids) builds nothing;
 # a damaged entry (same size, other bytes; a cut manifest) is rebuilt, never
 # used; a cache directory that cannot be written is logged and the
-# bisection builds without it.
+# bisection builds without it; a full one (ENOSPC) is logged, the build used.
 . "$(dirname "$0")/../lib.sh"
 
 # 16 commits; from commit 9 on the program is "bug"
@@ -96,6 +96,27 @@ check "unusable cache: exits 0" 0 $?
 check "unusable cache: the culprit" "first bad commit: $culprit change 9" "$(grep '^first bad commit:' "$TMP/e.txt")"
 grep -q "^cache: not used: cache $ro.*; building without it$" "$TMP/e.txt" &&
 	pass "unusable cache: one log line" || { fail "unusable cache: one log line"; grep cache "$TMP/e.txt"; }
+
+# a full cache (a 64 KiB tmpfs, artifacts of 100 KB): publishing fails with
+# ENOSPC, the log says so once per build, the build is used, nothing half
+# written stays; a small tmpfs needs mount rights (root in CI), else skipped
+full=$TMP/full
+mkdir -p "$full"
+if mount -t tmpfs -o size=64k culprit-test "$full" 2>/dev/null; then
+	"$CULPRIT" bisect --policy git --repo "$r" --bad orig --good orig~15 \
+		--build "$BUILD && head -c 100000 /dev/zero >> out/prog.bin" --artifact 'out/*.bin' \
+		--test "$TMP/repro.sh" --runs 1 --out "$TMP/g" --cache "$full" >"$TMP/g.txt" 2>&1
+	check "full cache: exits 0" 0 $?
+	check "full cache: the culprit" "first bad commit: $culprit change 9" "$(grep '^first bad commit:' "$TMP/g.txt")"
+	n=$(grep -c "^cache: not published: .*No space left on device.*; the build is used all the same$" "$TMP/g.txt")
+	check "full cache: one log line per build" "$(count "$TMP/g/journal.jsonl" built)" "$n"
+	[ "$n" -ge 3 ] && pass "full cache: builds were tried ($n)" || fail "full cache: builds were tried ($n)"
+	check "full cache: no entry, nothing half written left" "0 0" \
+		"$(ls "$full/entries" | wc -l) $(ls "$full/tmp" | wc -l)"
+	umount "$full"
+else
+	skip "full cache: cannot mount a small tmpfs here (needs root)"
+fi
 
 # a size limit: least recently used entries go (an entry holds 6 or 7 bytes)
 cat > "$TMP/job.json" <<JOB
