@@ -162,6 +162,14 @@ void cp_cache__drop(struct cp_cache *c, const char *key)
 		cp_cache__remove_tree(to);
 }
 
+int cp_cache_has(const struct cp_cache *c, const char *key)
+{
+	char path[4400];
+
+	snprintf(path, sizeof(path), "%s/entries/%s/manifest", c->dir, key);
+	return access(path, F_OK) == 0;
+}
+
 int64_t cp_cache__manifest_bytes(const char *path)
 {
 	char line[256];

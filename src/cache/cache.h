@@ -80,6 +80,12 @@ int cp_cache_fetch(struct cp_cache *c, const char *key, const char *root, char *
 int cp_cache_publish(struct cp_cache *c, const char *key, const char *root,
 		     char *const *files, size_t nfiles, const char *sig, struct cp_error *err);
 
+/*
+ * 1 when key has an entry (not checked: a fetch checks it), so a caller can
+ * prefer work that is already done; 0 otherwise.
+ */
+int cp_cache_has(const struct cp_cache *c, const char *key);
+
 /* Bytes held by the entries (from their manifests). */
 uint64_t cp_cache_size(struct cp_cache *c);
 

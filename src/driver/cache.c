@@ -28,8 +28,7 @@ void drv_cache_open(struct driver *d)
 		drv_log(d, "cache: not used: %s; building without it\n", e.msg);
 }
 
-/* The build's key; 0, or -1 when it cannot be made (then no cache for it). */
-static int key_of(struct driver *d, const struct cp_oid *id, char key[CP_CACHE_KEY_HEXSZ],
+int drv_cache_key(struct driver *d, const struct cp_oid *id, char key[CP_CACHE_KEY_HEXSZ],
 		  char tree[CP_OID_HEXSZ + 1])
 {
 	struct cp_oid t;
@@ -54,7 +53,7 @@ int drv_cache_before(struct driver *d, const struct cp_oid *id, int *hit, char *
 	int ret;
 
 	*hit = 0;
-	if (!d->cache || key_of(d, id, key, tree))
+	if (!d->cache || drv_cache_key(d, id, key, tree))
 		return 0;
 	json_object_set_new(rec, "tree", json_string(tree));
 	json_object_set_new(rec, "cache_key", json_string(key));

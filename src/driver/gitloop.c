@@ -80,6 +80,11 @@ int drv_git_loop(struct driver *d, const struct cp_oid *start,
 			ret = cp_error_set(d->err, CP_ERR_RANGE, "nothing to bisect: bad is also good");
 			goto out;
 		}
+		if (step.action == CP_GIT_TEST) {
+			ret = drv_cache_prefer(d, &st, &step.commit);
+			if (ret)
+				goto out;
+		}
 		d->pst.steps_left = step.action == CP_GIT_TEST_MERGE_BASE ? -1 : step.steps;
 		d->pst.revs_left = step.action == CP_GIT_TEST_MERGE_BASE ? -1 : step.left;
 		if (step.action == CP_GIT_TEST_MERGE_BASE)

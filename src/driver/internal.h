@@ -109,6 +109,15 @@ int drv_cache_before(struct driver *d, const struct cp_oid *id, int *hit, char *
 		     size_t sigsize, json_t *rec);
 /* Publishes a successful build (ok) and releases the key's lock. */
 void drv_cache_after(struct driver *d, int ok, const char *sig, json_t *rec);
+/* cache.c: commit id's cache key and tree; 0, or -1 (logged) when it has none */
+int drv_cache_key(struct driver *d, const struct cp_oid *id, char key[CP_CACHE_KEY_HEXSZ],
+		  char tree[CP_OID_HEXSZ + 1]);
+struct cp_git_state;
+/*
+ * prefer.c: with a shared cache, replaces the git policy's choice *commit
+ * by a candidate already in the cache that splits the range nearly as well.
+ */
+int drv_cache_prefer(struct driver *d, const struct cp_git_state *st, struct cp_oid *commit);
 
 /* commands.c */
 json_t *drv_find_record(struct driver *d, const char *type, const char *hex, int index);

@@ -179,6 +179,12 @@ int cp_job_from_json(json_t *obj, struct cp_job *job, struct cp_error *err)
 			ret = take_string(v, key, &job->cache, err);
 		else if (!strcmp(key, "cache_max"))
 			ret = take_uint(v, key, UINT64_C(1) << 50, &job->cache_max, err);
+		else if (!strcmp(key, "cache_prefer")) {
+			if (!json_is_boolean(v))
+				return cp_error_set(err, CP_ERR_JOB,
+						    "job field 'cache_prefer' must be true or false");
+			job->cache_exact = !json_is_true(v);
+		}
 		else if (!strcmp(key, "executor")) {
 			ret = cp_exec_check_config(v, err);
 			if (!ret) {
@@ -269,6 +275,8 @@ json_t *cp_job_to_json(const struct cp_job *job)
 		json_object_set_new(obj, "cache", json_string(job->cache));
 	if (obj && job->cache_max)
 		json_object_set_new(obj, "cache_max", json_integer((json_int_t)job->cache_max));
+	if (obj && job->cache_exact)
+		json_object_set_new(obj, "cache_prefer", json_false());
 	if (obj && job->executor)
 		json_object_set_new(obj, "executor", json_deep_copy(job->executor));
 	/* written when not the default, so older journals read the same */

@@ -63,6 +63,8 @@ struct cp_job {
 	/* The shared build cache directory (src/cache), or NULL. */
 	char *cache;
 	uint64_t cache_max;	/* its size limit in bytes; 0: the default */
+	/* "cache_prefer": false: the git policy tests git's own choice only */
+	int cache_exact;
 };
 
 #define CP_JOB_OUTPUT_MAX_DEFAULT (64ull << 20)

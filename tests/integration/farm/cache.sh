@@ -85,6 +85,32 @@ grep -q "^cache: entry [0-9a-f]* was damaged (manifest damaged)" "$TMP/c.txt" &&
 bisect d copy --cache "$C"
 check "rebuilt entries are good: all hits" "$built_a" "$(count "$TMP/d/journal.jsonl" hit)"
 
+# the cache-aware choice: another range of the same history; where git's
+# midpoint is not cached, a cached commit splitting as well as 1/3:2/3 is
+# tested instead (said in the log); "cache_prefer": false keeps git's choice
+prefer() { # OUT PREFER
+	cat > "$TMP/$1.json" <<JOB
+{"repo": "$r", "bad": "orig~3", "good": "orig~15", "build": "$BUILD", "test": "$TMP/repro.sh",
+ "runs": 1, "policy": "git", "artifacts": ["out/*.bin"], "cache": "$C", "cache_prefer": $2}
+JOB
+	"$CULPRIT" bisect --job "$TMP/$1.json" --out "$TMP/$1" >"$TMP/$1.txt" 2>&1
+}
+cp -a "$C" "$TMP/cache-copy"
+prefer p1 true
+check "cache-aware: exits 0" 0 $?
+check "cache-aware: the culprit" "first bad commit: $culprit change 9" "$(grep '^first bad commit:' "$TMP/p1.txt")"
+grep -q "^cache: testing [0-9a-f]\{12\} instead of [0-9a-f]\{12\}: built already, it splits [0-9]*/[0-9]*$" "$TMP/p1.txt" &&
+	pass "cache-aware: a cached commit tested instead, said so" || { fail "cache-aware: said so"; cat "$TMP/p1.txt"; }
+rm -rf "$C" && mv "$TMP/cache-copy" "$C"
+prefer p2 false
+check "git's choice: the culprit" "first bad commit: $culprit change 9" "$(grep '^first bad commit:' "$TMP/p2.txt")"
+check "git's choice: no other commit tested" 0 "$(grep -c '^cache: testing' "$TMP/p2.txt")"
+sed -i 's/"cache_prefer": false/"cache_prefer": 1/' "$TMP/p2.json"
+msg=$("$CULPRIT" bisect --job "$TMP/p2.json" --out "$TMP/p3" 2>&1)
+check "cache_prefer not a boolean: one line" "culprit: $TMP/p2.json: job field 'cache_prefer' must be true or false" "$msg"
+b1=$(count "$TMP/p1/journal.jsonl" built) b2=$(count "$TMP/p2/journal.jsonl" built)
+[ "$b1" -lt "$b2" ] && pass "cache-aware: fewer builds ($b1 < $b2)" || fail "cache-aware: fewer builds ($b1, git's choice $b2)"
+
 # a cache directory that cannot be written (as root, a file where a directory must be)
 if [ "$(id -u)" = 0 ]; then
 	touch "$TMP/file"; ro=$TMP/file/cache
