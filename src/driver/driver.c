@@ -126,9 +126,11 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 	snprintf(path, sizeof(path), "%s/worktree", job->out);
 	ret = cp_worktree_open(d.repo, path, &d.wt, err);
 	if (!ret)
-		ret = cp_exec_open(&d.exec, job->executor, job->jobs, err);
+		ret = cp_exec_open(&d.exec, job->executor, job->jobs, d.abs_out, err);
 	if (ret)
 		goto out;
+	if (d.exec->note[0])
+		drv_log(&d, "%s\n", d.exec->note);
 	active_exec = d.exec;
 	drv_cache_open(&d);
 	if (job->crash) {

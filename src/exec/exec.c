@@ -50,7 +50,8 @@ int cp_exec_check_config(json_t *config, struct cp_error *err)
 	return 0;
 }
 
-int cp_exec_open(struct cp_exec **out, json_t *config, unsigned jobs, struct cp_error *err)
+int cp_exec_open(struct cp_exec **out, json_t *config, unsigned jobs, const char *owner,
+		 struct cp_error *err)
 {
 	struct cp_exec *ex;
 	int ret;
@@ -63,7 +64,7 @@ int cp_exec_open(struct cp_exec **out, json_t *config, unsigned jobs, struct cp_
 	if (!ex)
 		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 	ex->ops = cp_exec_find(type_of(config));
-	ret = ex->ops->open(ex, json_is_object(config) ? config : NULL, jobs, err);
+	ret = ex->ops->open(ex, json_is_object(config) ? config : NULL, jobs, owner, err);
 	if (ret) {
 		free(ex);
 		return ret;

@@ -24,8 +24,13 @@ struct cp_exec;
 
 struct cp_exec_ops {
 	const char *name;
-	/* config: the job's "executor" object (may be NULL); jobs >= 1 */
-	int (*open)(struct cp_exec *ex, json_t *config, unsigned jobs, struct cp_error *err);
+	/*
+	 * config: the job's "executor" object (may be NULL); jobs >= 1; owner:
+	 * the output directory, the same when a bisection resumes, so that an
+	 * executor can find what an earlier, killed culprit left running.
+	 */
+	int (*open)(struct cp_exec *ex, json_t *config, unsigned jobs, const char *owner,
+		    struct cp_error *err);
 	void (*close)(struct cp_exec *ex);
 	int (*start)(struct cp_exec *ex, const struct cp_run_spec *spec, int *id,
 		     struct cp_error *err);
@@ -39,6 +44,7 @@ struct cp_exec_ops {
 struct cp_exec {
 	const struct cp_exec_ops *ops;
 	void *impl;
+	char note[256];		/* what open() did that the log should say, or "" */
 };
 
 /* The backend called name, or NULL. */
@@ -52,8 +58,9 @@ const char *cp_exec_names(void);
  */
 int cp_exec_check_config(json_t *config, struct cp_error *err);
 
-/* Opens the executor config names (NULL: local) with jobs slots. */
-int cp_exec_open(struct cp_exec **out, json_t *config, unsigned jobs, struct cp_error *err);
+/* Opens the executor config names (NULL: local) with jobs slots for owner. */
+int cp_exec_open(struct cp_exec **out, json_t *config, unsigned jobs, const char *owner,
+		 struct cp_error *err);
 /* Kills whatever still runs and frees; NULL is ok. */
 void cp_exec_close(struct cp_exec *ex);
 

@@ -5,7 +5,8 @@
  */
 #include "exec/exec.h"
 
-static int local_open(struct cp_exec *ex, json_t *config, unsigned jobs, struct cp_error *err)
+static int local_open(struct cp_exec *ex, json_t *config, unsigned jobs, const char *owner,
+		      struct cp_error *err)
 {
 	struct cp_run_pool *pool = NULL;
 	int ret;

@@ -19,10 +19,13 @@
  *
  * Output goes to the job's files (--output/--error, made absolute: they
  * must be on a file system the nodes share, as must the worktree, which
- * is the job's --chdir).  Every job is named culprit-<pid>-<n>: cancelling
- * or closing the executor runs `scancel --name` for it, so nothing is left
- * in squeue.  A culprit killed with SIGKILL cannot scancel; its jobs end
- * at their time limit.  Job file: "executor": {"type": "slurm",
+ * is the job's --chdir).  Every job is named culprit-<hash of the output
+ * directory>: cancelling or closing the executor runs `scancel --name` for
+ * it, so nothing is left in squeue.  A culprit killed with SIGKILL cannot
+ * scancel; the output directory's lock lets one culprit at a time use it,
+ * so the next one there (the resumed bisection, a rerun farm) cancels what
+ * is queued under that name before it submits anything, and says so.  Job
+ * file: "executor": {"type": "slurm",
  * "partition": P, "account": A, "extra": [sbatch args], "retries": N}.
  */
 #include "exec/exec.h"
@@ -73,8 +76,11 @@ static char *abs_path(const char *p)
 	return s;
 }
 
-/* Runs a Slurm tool; its first output line in line.  The exit status, or -1. */
-static int tool(const char *const *argv, char *line, size_t size)
+/*
+ * Runs a Slurm tool; its first output line in line (all of it, newlines
+ * and all, when all).  The exit status, or -1.
+ */
+static int tool_out(const char *const *argv, char *line, size_t size, int all)
 {
 	struct cp_run_spec spec = { .argv = argv, .timeout_ms = TOOL_TIMEOUT_MS };
 	struct cp_run_result res = { 0 };
@@ -88,12 +94,59 @@ static int tool(const char *const *argv, char *line, size_t size)
 		return -1;
 	}
 	snprintf(line, size, "%s", res.tail);
-	line[strcspn(line, "\n")] = '\0';
+	if (!all)
+		line[strcspn(line, "\n")] = '\0';
 	st = res.status.timed_out ? -1 : res.status.exit_code;
 	if (res.status.timed_out)
 		snprintf(line, size, "%s did not answer within %d s", argv[0], TOOL_TIMEOUT_MS / 1000);
 	cp_run_result_dispose(&res);
 	return st;
+}
+
+static int tool(const char *const *argv, char *line, size_t size)
+{
+	return tool_out(argv, line, size, 0);
+}
+
+/* FNV-1a: a short, stable name for the output directory's jobs. */
+static void name_for(struct slurm *s, const char *owner)
+{
+	char *real = owner ? realpath(owner, NULL) : NULL;
+	const char *p = real ? real : owner;
+	uint64_t h = 1469598103934665603ull;
+
+	if (!p) {
+		snprintf(s->name, sizeof(s->name), "culprit-pid%ld", (long)getpid());
+		return;
+	}
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	snprintf(s->name, sizeof(s->name), "culprit-%016llx", (unsigned long long)h);
+	free(real);
+}
+
+/* Cancels the jobs an earlier, killed culprit left under s->name; note says so. */
+static void cancel_leftovers(struct slurm *s, char *note, size_t size)
+{
+	char user[32], ids[2048], line[256];
+	const char *list[] = { "squeue", "-h", "--user", user, "--name", s->name, "-o", "%i", NULL };
+	const char *argv[] = { "scancel", "--user", user, "--name", s->name, NULL };
+	size_t n;
+
+	snprintf(user, sizeof(user), "%ld", (long)getuid());
+	if (tool_out(list, ids, sizeof(ids), 1) != 0 || !ids[strspn(ids, " \n")])
+		return;
+	for (n = strlen(ids); n && ids[n - 1] == '\n'; n--)
+		ids[n - 1] = '\0';
+	for (n = 0; ids[n]; n++)
+		if (ids[n] == '\n')
+			ids[n] = ' ';
+	if (tool(argv, line, sizeof(line)) == 0)
+		snprintf(note, size, "slurm: cancelled job%s %.160s left by an earlier culprit on this output directory",
+			 strchr(ids, ' ') ? "s" : "", ids);
+	else
+		snprintf(note, size, "slurm: could not cancel job%s %.80s left by an earlier culprit: %.80s",
+			 strchr(ids, ' ') ? "s" : "", ids, line);
 }
 
 static void scancel_all(struct slurm *s)
@@ -186,9 +239,9 @@ static void slurm_close(struct cp_exec *ex)
 	ex->impl = NULL;
 }
 
-static int slurm_open(struct cp_exec *ex, json_t *config, unsigned jobs, struct cp_error *err)
+static int slurm_open(struct cp_exec *ex, json_t *config, unsigned jobs, const char *owner,
+		      struct cp_error *err)
 {
-	static unsigned seq;
 	struct slurm *s = calloc(1, sizeof(*s));
 	char line[512];
 	int ret = 0, st;
@@ -197,7 +250,7 @@ static int slurm_open(struct cp_exec *ex, json_t *config, unsigned jobs, struct 
 		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 	ex->impl = s;
 	s->retries = 2;
-	snprintf(s->name, sizeof(s->name), "culprit-%ld-%u", (long)getpid(), seq++);
+	name_for(s, owner);
 	if (config)
 		ret = take_config(s, config, err);
 	if (!ret)
@@ -215,6 +268,8 @@ static int slurm_open(struct cp_exec *ex, json_t *config, unsigned jobs, struct 
 		else if (s->partition && (tool(part, line, sizeof(line)) || !line[0]))
 			ret = cp_error_set(err, CP_ERR_EXECUTOR, "slurm: partition '%s' does not exist",
 					   s->partition);
+		else
+			cancel_leftovers(s, ex->note, sizeof(ex->note));
 	}
 	if (ret)
 		slurm_close(ex);

@@ -4,7 +4,8 @@
 # culprit and evidence as the local executor; slurmd and the job's processes
 # killed mid-run (a node death) and slurmd restarted: the lost job is
 # submitted again, the answer is right, squeue is empty; an unknown
-# partition and an unreachable controller: one line, exit 19.
+# partition and an unreachable controller: one line, exit 19; a culprit
+# killed with SIGKILL leaves its job, which the resumed bisection cancels.
 . "$(dirname "$0")/../lib.sh"
 
 for p in munged slurmctld slurmd sbatch scontrol squeue sinfo; do
@@ -160,6 +161,30 @@ wait $bpid
 check "SIGTERM: exits 14 (interrupted)" 14 $?
 sleep 1
 check "SIGTERM: its jobs are cancelled, squeue empty" "" "$(squeue -h)"
+
+# culprit killed with SIGKILL cannot scancel: its job stays queued until
+# the bisection resumes on the same output directory, which cancels it
+REPRO_SLEEP=60 bisect killed --executor slurm &
+bpid=$!
+for _ in $(seq 1 120); do
+	# a run (60 s), not the build: it outlives the kill
+	[ -s "$TMP/killed/journal.jsonl" ] && grep -q '"type": *"build"' "$TMP/killed/journal.jsonl" &&
+		squeue -h -t R | grep -q . && break
+	sleep 0.5
+done
+sleep 1
+kill -KILL $bpid
+wait $bpid 2>/dev/null
+sleep 1
+left=$(squeue -h -o %i | tr '\n' ' ')
+[ -n "$left" ] && pass "SIGKILL: its job is left in squeue ($left)" || fail "SIGKILL: its job is left in squeue"
+"$CULPRIT" bisect --resume "$TMP/killed" >"$TMP/killed2.txt" 2>&1
+check "SIGKILL, resumed: exits 0" 0 $?
+check "SIGKILL, resumed: the culprit" "first bad commit: $culprit change 7" "$(grep '^first bad commit:' "$TMP/killed2.txt")"
+grep -q "^slurm: cancelled jobs\? ${left% } left by an earlier culprit on this output directory$" "$TMP/killed2.txt" &&
+	pass "SIGKILL, resumed: the leftover job cancelled, said so" ||
+	{ fail "SIGKILL, resumed: the leftover job cancelled, said so"; grep slurm "$TMP/killed2.txt"; }
+check "SIGKILL, resumed: squeue empty" "" "$(squeue -h)"
 
 # bad input
 cat > "$TMP/job.json" <<JOB
