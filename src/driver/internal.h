@@ -93,6 +93,8 @@ void drv_store_finish(struct driver *d, int status);
 /* log.c */
 void drv_log(struct driver *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Redraws the status line for a new phase of commit hex (NULL: the same). */
+/* status.c: out/status, the status line in a file (for culprit farm) */
+void drv_status_write(struct driver *d);
 void drv_progress(struct driver *d, enum cp_progress_phase phase, const char *hex,
 		  unsigned done, unsigned total);
 void drv_probe_compiler(struct driver *d);

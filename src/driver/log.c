@@ -14,15 +14,15 @@
 void drv_progress(struct driver *d, enum cp_progress_phase phase, const char *hex,
 		  unsigned done, unsigned total)
 {
-	if (!cp_progress_enabled(d->progress))
-		return;
 	d->pst.phase = phase;
 	if (hex)
 		snprintf(d->pst.commit, sizeof(d->pst.commit), "%s", hex);
 	d->pst.runs_done = done;
 	d->pst.runs_total = total;
 	d->pst.elapsed_s = d->pst.phase_s = d->pst.eta_s = 0;
-	cp_progress_update(d->progress, &d->pst);
+	drv_status_write(d);
+	if (cp_progress_enabled(d->progress))
+		cp_progress_update(d->progress, &d->pst);
 }
 
 void drv_log(struct driver *d, const char *fmt, ...)

@@ -1,5 +1,6 @@
 /* The farm's queue (farm.h): job files in, one culprit bisect per job. */
 #include "farm/farm.h"
+#include "farm/board.h"
 #include "run/exec.h"
 #include "util/fs.h"
 
@@ -170,9 +171,41 @@ static int list_jobs(const struct cp_farm_opts *o, struct bisection **out, size_
 	return 0;
 }
 
+/*
+ * On a terminal the board is redrawn every second: a "sleep 1" child in the
+ * pool wakes cp_run_wait(), which has no timeout of its own.  -1 when none.
+ */
+static int tick(struct cp_run_pool *pool, struct cp_farm_board *bd)
+{
+	const char *argv[] = { "sleep", "1", NULL };
+	struct cp_run_spec spec = { .argv = argv, .timeout_ms = 10000 };
+	struct cp_error e;
+	int id = -1;
+
+	if (bd->tty && cp_run_start(pool, &spec, &id, &e))
+		id = -1;
+	return id;
+}
+
+static void draw(struct cp_farm_board *bd, const struct bisection *b, size_t n,
+		 struct cp_farm_line *lines)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (b[i].state == B_RUNNING) {
+			lines[k].name = b[i].name;
+			lines[k++].out = b[i].out;
+		}
+	cp_farm_board_draw(bd, lines, k);
+}
+
 int cp_farm_run(const struct cp_farm_opts *o, volatile sig_atomic_t *stop,
 		struct cp_error *err)
 {
+	struct cp_farm_board bd;
+	struct cp_farm_line *lines = NULL;
+	int ticker = -1;
 	struct cp_run_pool *pool = NULL;
 	struct bisection *b = NULL;
 	size_t n, i, next = 0, ndone = 0, nfailed = 0, nskipped = 0;
@@ -182,11 +215,15 @@ int cp_farm_run(const struct cp_farm_opts *o, volatile sig_atomic_t *stop,
 	if (!ret)
 		ret = cp_mkdir_p(o->out, err);
 	if (!ret)
-		ret = cp_run_pool_new(&pool, o->slots, err);
+		ret = cp_run_pool_new(&pool, o->slots + 1, err);	/* + the ticker */
+	if (!ret && !(lines = calloc(n, sizeof(*lines))))
+		ret = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 	if (ret) {
+		cp_run_pool_free(pool);
 		free(b);
 		return ret;
 	}
+	cp_farm_board_init(&bd, o->log, 0);
 	active_pool = pool;
 	for (i = 0; i < n; i++)
 		if (b[i].state == B_DONE) {
@@ -194,11 +231,12 @@ int cp_farm_run(const struct cp_farm_opts *o, volatile sig_atomic_t *stop,
 			fprintf(o->log, "farm: %s: finished already\n", b[i].name);
 		}
 	for (;;) {
-		while (!(stop && *stop) && cp_run_running(pool) < o->slots) {
+		while (!(stop && *stop) && cp_run_running(pool) - (ticker >= 0) < o->slots) {
 			while (next < n && b[next].state != B_WAITING)
 				next++;
 			if (next >= n)
 				break;
+			cp_farm_board_erase(&bd);
 			if (start(pool, o, &b[next], err)) {
 				/* this one cannot start (e.g. its log): the others go on */
 				fprintf(o->log, "farm: %s: failed: %s\n", b[next].name, err->msg);
@@ -207,14 +245,23 @@ int cp_farm_run(const struct cp_farm_opts *o, volatile sig_atomic_t *stop,
 			}
 			next++;
 		}
-		if (!cp_run_running(pool))
+		if (cp_run_running(pool) - (ticker >= 0) == 0)
 			break;
+		if (ticker < 0 && !(stop && *stop))
+			ticker = tick(pool, &bd);
 		{
 			struct cp_run_result res = { 0 };
 
 			ret = cp_run_wait(pool, &res, err);
 			if (ret)
 				break;
+			if (res.id == ticker) {
+				ticker = -1;
+				if (!(stop && *stop))
+					draw(&bd, b, n, lines);
+			} else {
+				cp_farm_board_erase(&bd);
+			}
 			for (i = 0; i < n; i++)
 				if (b[i].state == B_RUNNING && b[i].id == res.id)
 					finished(o, &b[i], &res);
@@ -222,7 +269,9 @@ int cp_farm_run(const struct cp_farm_opts *o, volatile sig_atomic_t *stop,
 		}
 	}
 	active_pool = NULL;
+	cp_farm_board_erase(&bd);
 	cp_run_pool_free(pool);
+	free(lines);
 	for (i = 0; i < n; i++) {
 		ndone += b[i].state == B_DONE;
 		nfailed += b[i].state != B_DONE;

@@ -3,7 +3,8 @@
 # once, sharing a cache, build no (tree, recipe) key twice (checked from
 # their journals) and all find the culprit; a failing job does not stop
 # the others; a farm killed with SIGKILL leaves no process behind and,
-# run again, resumes the unfinished bisections and skips the finished.
+# run again, resumes the unfinished bisections and skips the finished; on a
+# terminal one status line per running bisection.
 . "$(dirname "$0")/../lib.sh"
 
 r=$TMP/repo
@@ -92,6 +93,21 @@ import json, sys
 assert json.load(open(sys.argv[1]))["culprit"]["commit"] == sys.argv[2]
 PY
 done
+
+# on a terminal (script(1) gives it one): a line per running bisection,
+# its step and range left from out/<name>/status, redrawn in place
+jobs_for "$TMP/jobs3" 0.6
+script -qec "'$CULPRIT' farm --jobs-dir '$TMP/jobs3' -j 4 --out '$TMP/out3' --cache '$TMP/cache3'" \
+	/dev/null >"$TMP/tty.txt" 2>&1
+check "tty: exits 0" 0 $?
+for k in 1 2 3 4; do
+	grep -aq "b$k: step [0-9]* (~[0-9]* left) | [0-9]* revs left | [0-9a-f]\{12\} | \(build\|run 0/1\|checkout\) [0-9]*s" "$TMP/tty.txt" &&
+		pass "tty: b$k's line: step, range left, commit" || fail "tty: b$k's line"
+done
+grep -aq "$(printf '\033')\[[0-9]*A" "$TMP/tty.txt" && pass "tty: redrawn in place" || fail "tty: redrawn in place"
+grep -aq "^farm: 4 bisections: 4 done (0 before), 0 not finished" "$TMP/tty.txt" &&
+	pass "tty: the summary" || fail "tty: the summary"
+grep -q "revs left" "$TMP/out/b1.log" "$TMP/farm.txt" && fail "no terminal: no board" || pass "no terminal: no board"
 
 "$CULPRIT" farm --jobs-dir "$TMP/nonexistent" >/dev/null 2>&1
 check "no jobs dir: usage" 2 $?
