@@ -16,6 +16,8 @@ packages=(
 	libcmocka-dev git python3 clang libclang-rt-14-dev
 	# the slurm executor: its test starts a single-node Slurm on localhost
 	slurm-wlm munge
+	# builds share ccache through the build cache (test farm/cache)
+	ccache
 	# the built-in example (culprit demo) builds with make
 	make
 	# results tests: a real MAINTAINERS and get_maintainer.pl, the page in Chromium

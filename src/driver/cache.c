@@ -6,6 +6,16 @@
  * build's journal record says which ("cache": "hit" or "built") with the
  * key and the tree.  A cache that cannot be used is logged, and the
  * bisection builds without it: a broken cache never loses a run.
+ *
+ * The cache saves whole builds of identical trees; ccache saves the
+ * compilations of nearby ones.  With a cache and no CCACHE_DIR of the
+ * user's, builds get CCACHE_DIR=DIR/ccache, so every bisection and every
+ * Slurm node sharing DIR shares one ccache: a node that never built a tree
+ * still rebuilds warm.  Paths differ between output directories, so
+ * CCACHE_BASEDIR is the output directory (paths below it are hashed
+ * relative) and CCACHE_NOHASHDIR drops the working directory from the hash
+ * (debug info may then name another bisection's directory, which no
+ * bisection reads); CCACHE_UMASK=002 lets a group of users share it.
  */
 #include "driver/internal.h"
 #include "driver/artifacts.h"
@@ -26,6 +36,30 @@ void drv_cache_open(struct driver *d)
 	cp_error_clear(&e);
 	if (cp_cache_open(&d->cache, d->job->cache, d->job->cache_max, &e))
 		drv_log(d, "cache: not used: %s; building without it\n", e.msg);
+}
+
+void drv_cache_ccache_env(struct driver *d, char buf[DRV_CCACHE_ENV][4200], const char **envp)
+{
+	size_t n = 0, i;
+	char *dir;
+
+	envp[0] = NULL;
+	if (!d->cache || getenv("CCACHE_DIR"))
+		return;
+	/* builds run in the worktree: a relative --cache must not stay relative */
+	dir = realpath(cp_cache_dir(d->cache), NULL);
+	if (!dir)
+		return;
+	snprintf(buf[n++], 4200, "CCACHE_DIR=%s/ccache", dir);
+	free(dir);
+	if (!getenv("CCACHE_BASEDIR") && d->abs_out)
+		snprintf(buf[n++], 4200, "CCACHE_BASEDIR=%s", d->abs_out);
+	snprintf(buf[n++], 4200, "CCACHE_NOHASHDIR=1");
+	if (!getenv("CCACHE_UMASK"))
+		snprintf(buf[n++], 4200, "CCACHE_UMASK=002");
+	for (i = 0; i < n; i++)
+		envp[i] = buf[i];
+	envp[n] = NULL;
 }
 
 int drv_cache_key(struct driver *d, const struct cp_oid *id, char key[CP_CACHE_KEY_HEXSZ],

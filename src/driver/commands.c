@@ -242,8 +242,8 @@ static int cached_build(struct driver *d, const char *hex, int *ok, double *secs
 int drv_build(struct driver *d, const struct cp_oid *id, const char *hex,
 	      int *ok, double *secs, char *sig, size_t sigsize)
 {
-	char path[4200], env[3][4200];
-	const char *envp[] = { env[0], env[1], env[2], NULL };
+	char path[4200], env[3][4200], ccache[DRV_CCACHE_ENV][4200];
+	const char *envp[3 + DRV_CCACHE_ENV + 1] = { env[0], env[1], env[2], NULL };
 	struct cp_run_spec spec = { 0 };
 	struct cp_run_result res = { 0 };
 	json_t *rec = json_object();
@@ -267,6 +267,7 @@ int drv_build(struct driver *d, const struct cp_oid *id, const char *hex,
 	if (unlink(path) < 0 && errno != ENOENT)
 		return cp_error_set(d->err, CP_ERR_IO, "cannot remove %s: %s", path, strerror(errno));
 	env_for(d, hex, -1, env);
+	drv_cache_ccache_env(d, ccache, envp + 3);
 	snprintf(path, sizeof(path), "%s/commits/%s/build.log", d->job->out, hex);
 	command_spec(d, &spec, d->job->build_cmd, envp, path, d->job->build_timeout);
 	drv_progress(d, CP_PROGRESS_BUILD, hex, 0, 0);

@@ -111,6 +111,13 @@ int drv_cache_before(struct driver *d, const struct cp_oid *id, int *hit, char *
 		     size_t sigsize, json_t *rec);
 /* Publishes a successful build (ok) and releases the key's lock. */
 void drv_cache_after(struct driver *d, int ok, const char *sig, json_t *rec);
+/*
+ * cache.c: the environment that points ccache at DIR/ccache of the open
+ * cache (when CCACHE_DIR is not set): up to DRV_CCACHE_ENV strings written
+ * into buf, their pointers into envp, NULL-terminated.
+ */
+#define DRV_CCACHE_ENV 4
+void drv_cache_ccache_env(struct driver *d, char buf[DRV_CCACHE_ENV][4200], const char **envp);
 /* cache.c: commit id's cache key and tree; 0, or -1 (logged) when it has none */
 int drv_cache_key(struct driver *d, const struct cp_oid *id, char key[CP_CACHE_KEY_HEXSZ],
 		  char tree[CP_OID_HEXSZ + 1]);

@@ -159,6 +159,52 @@ PY
 )
 [ -d "$TMP/small/entries/$last" ] && pass "size limit: the newest entry stays" || fail "size limit: the newest entry stays"
 
+# ccache through the cache directory: a bisection of other trees (no build
+# of it is in the cache) in another output directory compiles the same
+# source warm from DIR/ccache; a user's own CCACHE_DIR is left alone
+if command -v ccache >/dev/null 2>&1; then
+	cr=$TMP/crepo
+	mkdir -p "$cr" && git -C "$cr" init -q
+	printf 'int f(int x) { return x * 3; }\n' > "$cr/prog.c"
+	for i in $(seq 1 8); do
+		if [ "$i" -ge 5 ]; then printf 'bug %s\n' "$i"; else printf 'fine %s\n' "$i"; fi > "$cr/prog.txt"
+		git -C "$cr" add prog.c prog.txt
+		commit "$cr" "$i" "change $i"
+	done
+	base=$(git -C "$cr" symbolic-ref --short HEAD)
+	git -C "$cr" checkout -q -b other
+	for i in $(seq 1 8); do	# other trees (other.txt differs), the same prog.c
+		git -C "$cr" show "$base~$((8 - i)):prog.txt" > "$cr/prog.txt"
+		echo "other $i" > "$cr/other.txt"
+		git -C "$cr" add prog.txt other.txt
+		commit "$cr" "$((i + 8))" "other $i"
+	done
+	CB='mkdir -p out && ccache cc -g -c prog.c -o out/prog.o && cp prog.txt out/prog.bin'
+	cc_bisect() { # OUT BRANCH [CACHE]
+		"$CULPRIT" bisect --policy git --repo "$cr" --bad "$2" --good "$2~7" --build "$CB" \
+			--artifact 'out/*.bin' --test "$TMP/repro.sh" --runs 1 --out "$TMP/$1" \
+			--cache "${3:-$TMP/cc}" >"$TMP/$1.txt" 2>&1
+	}
+	stat_of() { CCACHE_DIR=$TMP/cc/ccache ccache --print-stats | awk -v k="$1" '$1 == k {print $2}'; }
+	(unset CCACHE_DIR; cc_bisect ca "$base")
+	check "ccache: first bisection exits 0" 0 $?
+	miss=$(stat_of cache_miss) hit=$(stat_of direct_cache_hit)
+	[ "${miss:-0}" -ge 1 ] && pass "ccache: DIR/ccache used ($miss miss)" || fail "ccache: DIR/ccache used"
+	(unset CCACHE_DIR; cc_bisect cb other)
+	check "ccache: other trees exit 0" 0 $?
+	check "ccache: other trees: no build in the cache" 0 "$(count "$TMP/cb/journal.jsonl" hit)"
+	nb=$(count "$TMP/cb/journal.jsonl" built)
+	check "ccache: other trees: no new compilation" "$miss" "$(stat_of cache_miss)"
+	[ "$(( $(stat_of direct_cache_hit) - hit ))" -ge "$nb" ] &&
+		pass "ccache: other trees: every compilation a hit ($nb builds)" || fail "ccache: every compilation a hit"
+	mkdir -p "$TMP/mycc"
+	(export CCACHE_DIR=$TMP/mycc; cc_bisect cc other "$TMP/cc2")
+	[ -n "$(ls "$TMP/mycc")" ] && [ ! -e "$TMP/cc2/ccache" ] && pass "ccache: the user's CCACHE_DIR is kept" ||
+		fail "ccache: the user's CCACHE_DIR is kept"
+else
+	skip "ccache: not installed (scripts/setup.sh installs it)"
+fi
+
 # the cache needs artifacts to keep
 "$CULPRIT" bisect --policy git --repo "$r" --bad orig --good orig~15 --build "$BUILD" \
 	--test "$TMP/repro.sh" --runs 1 --out "$TMP/f" --cache "$C" >"$TMP/f.txt" 2>&1
