@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "exec/exec.h"
 #include "farm/farm.h"
+#include "store/store.h"
 #include "util/error.h"
 
 #include <getopt.h>
@@ -28,14 +29,15 @@ static void farm_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: culprit farm --jobs-dir DIR [-j N] [--out DIR] [--cache DIR]\n"
-		"                    [--executor local|slurm] [--timeout S]\n"
+		"                    [--executor local|slurm] [--timeout S] [--store WHERE]\n"
 		"\n"
 		"Runs every job file DIR/*.json as a bisection (culprit bisect --job), N at\n"
 		"once (default 2), each in OUT/<name>/ (default ./farm-out) with its output\n"
 		"in OUT/<name>.log, all sharing the build cache --cache.  A bisection that\n"
 		"fails does not stop the others.  Run the same command again after a kill:\n"
 		"finished bisections are skipped, the others resume from their journals.\n"
-		"--timeout S: one bisection's limit (default 7 days).\n");
+		"--timeout S: one bisection's limit (default 7 days).  --store WHERE: every\n"
+		"bisection keeps its row in the results store current (docs/service.md).\n");
 }
 
 int cmd_farm(int argc, char **argv)
@@ -47,6 +49,7 @@ int cmd_farm(int argc, char **argv)
 		{ "cache", required_argument, NULL, 'c' },
 		{ "executor", required_argument, NULL, 'e' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "store", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -69,6 +72,7 @@ int cmd_farm(int argc, char **argv)
 		case 'd': o.jobs_dir = optarg; break;
 		case 'o': o.out = optarg; break;
 		case 'c': o.cache = optarg; break;
+		case 's': o.store = optarg; break;
 		case 'e': {
 			json_t *v = json_string(optarg);
 
@@ -104,6 +108,18 @@ int cmd_farm(int argc, char **argv)
 		return cli_fail(CP_ERR_USAGE, "farm: unexpected argument (see --help)");
 	if (!o.jobs_dir)
 		return cli_fail(CP_ERR_USAGE, "farm: --jobs-dir DIR is required");
+	/*
+	 * Opened once here: a bad store is one clear error instead of every
+	 * bisection failing, and a new one gets its schema before N processes
+	 * race to create it.
+	 */
+	if (o.store) {
+		struct cp_store *st;
+
+		if ((ret = cp_store_open(o.store, &st, &err)))
+			return cli_fail(cp_error_prefix(&err, "farm: --store %s", o.store), err.msg);
+		cp_store_close(st);
+	}
 	/* each bisection is this same program, whatever PATH says */
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n <= 0)

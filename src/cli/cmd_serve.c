@@ -1,6 +1,6 @@
 /*
  * culprit serve --store WHERE [--listen ADDR] [--port N] [--port-file FILE]
- *               [--token-file FILE --jobs-dir DIR [--run-jobs [--job-timeout S]]]
+ *               [--token-file FILE --jobs-dir DIR [--farm-out DIR | --run-jobs [--job-timeout S]]]
  *
  * The results store over HTTP (docs/service.md): read-only unless a token
  * file is given; localhost unless --listen says otherwise.
@@ -15,13 +15,16 @@
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: culprit serve --store WHERE [--listen ADDR] [--port N] [--port-file FILE]\n"
-		"                     [--token-file FILE --jobs-dir DIR [--run-jobs [--job-timeout S]]]\n"
+		"                     [--token-file FILE --jobs-dir DIR\n"
+		"                      [--farm-out DIR | --run-jobs [--job-timeout S]]]\n"
 		"\n"
 		"Serves the bisections in the store (a SQLite file or a postgresql:// URL) on\n"
 		"http://ADDR:N/ (default 127.0.0.1, port 8080; --port 0 picks a free one and\n"
 		"--port-file receives it).  Read-only unless --token-file names a file holding\n"
 		"the token that POST /api/jobs must carry (Authorization: Bearer TOKEN); queued\n"
-		"jobs are written into --jobs-dir for the farm, or with --run-jobs run here,\n"
+		"jobs are written into --jobs-dir for the farm (culprit farm --jobs-dir DIR\n"
+		"--out FARM_OUT --store WHERE; give serve --farm-out FARM_OUT so the queued row\n"
+		"is the one the farm's bisection updates), or with --run-jobs run here,\n"
 		"one at a time (culprit bisect --job FILE --store WHERE; killed after S\n"
 		"seconds, default a day).  Stops on SIGINT/SIGTERM.\n");
 }
@@ -78,6 +81,8 @@ int cmd_serve(int argc, char **argv)
 			token_file = argv[++i];
 		} else if (!strcmp(a, "--jobs-dir") && more) {
 			cfg.jobs_dir = argv[++i];
+		} else if (!strcmp(a, "--farm-out") && more) {
+			cfg.farm_out = argv[++i];
 		} else if (!strcmp(a, "--run-jobs")) {
 			cfg.run_jobs = 1;
 		} else if (!strcmp(a, "--job-timeout") && more) {

@@ -88,6 +88,11 @@ static int start(struct cp_run_pool *pool, const struct cp_farm_opts *o, struct 
 			argv[n++] = o->executor;
 		}
 	}
+	/* the store is not in the journal's header: a resumed one needs it again */
+	if (o->store) {
+		argv[n++] = "--store";
+		argv[n++] = o->store;
+	}
 	argv[n] = NULL;
 	spec.argv = argv;
 	spec.stdout_path = b->log;

@@ -25,6 +25,7 @@ struct cp_farm_opts {
 	const char *out;	/* out/<job name>/ per bisection, out/<job name>.log */
 	const char *cache;	/* passed to every bisection (--cache), or NULL */
 	const char *executor;	/* passed to every bisection (--executor), or NULL */
+	const char *store;	/* passed to every bisection (--store), or NULL */
 	const char *self;	/* the culprit program to run */
 	unsigned slots;		/* bisections at once */
 	uint64_t timeout_s;	/* per bisection */

@@ -26,6 +26,7 @@ struct cp_serve_config {
 	const char *token;	/* POST needs it; NULL: read-only */
 	const char *jobs_dir;	/* where queued jobs are written, or NULL */
 	int run_jobs;		/* 1: run them here (no farm reads jobs_dir) */
+	const char *farm_out;	/* the farm's --out: a job's row is farm_out/<job name>, or NULL */
 	unsigned job_timeout;	/* seconds per job run here; 0: a day */
 };
 

@@ -24,6 +24,7 @@ struct server {
 	struct cp_store *st;
 	unsigned long seq;
 	char *jobs_dir;		/* cfg->jobs_dir resolved: the row's dir is the one bisect resolves */
+	char *farm_out;		/* cfg->farm_out resolved, or NULL */
 	struct srv_runner *runner;	/* --run-jobs, or NULL */
 };
 
@@ -163,7 +164,8 @@ static int queue_job(struct server *sv, struct MHD_Connection *c, struct upload 
 	snprintf(name, sizeof(name), "job-%lld-%d-%lu", (long long)time(NULL), (int)getpid(), ++sv->seq);
 	if (asprintf(&path, "%s/%s.json", sv->jobs_dir, name) < 0 ||
 	    asprintf(&tmp, "%s/.%s.json.tmp", sv->jobs_dir, name) < 0 ||
-	    asprintf(&out, "%s/%s.out", sv->jobs_dir, name) < 0) {
+	    (sv->farm_out ? asprintf(&out, "%s/%s", sv->farm_out, name)
+	     : asprintf(&out, "%s/%s.out", sv->jobs_dir, name)) < 0) {
 		json_decref(job);
 		free(path); free(tmp); free(out);
 		return srv_error(r, 500, "out of memory");
@@ -319,6 +321,7 @@ static void server_free(struct server *sv)
 	srv_runner_free(sv->runner);
 	cp_store_close(sv->st);
 	free(sv->jobs_dir);
+	free(sv->farm_out);
 }
 
 int cp_serve_run(const struct cp_serve_config *cfg, struct cp_error *err)
@@ -338,8 +341,21 @@ int cp_serve_run(const struct cp_serve_config *cfg, struct cp_error *err)
 		return cp_error_set(err, CP_ERR_USAGE, "serve: --listen takes an IPv4 address");
 	if (cfg->run_jobs && !cfg->jobs_dir)
 		return cp_error_set(err, CP_ERR_USAGE, "serve: --run-jobs needs --jobs-dir");
+	if (cfg->farm_out && (!cfg->jobs_dir || cfg->run_jobs))
+		return cp_error_set(err, CP_ERR_USAGE, "serve: --farm-out needs --jobs-dir, without --run-jobs");
 	if (cfg->jobs_dir && !(sv.jobs_dir = realpath(cfg->jobs_dir, NULL)))
 		return cp_error_set(err, CP_ERR_IO, "serve: --jobs-dir %s: %s", cfg->jobs_dir, strerror(errno));
+	/*
+	 * The farm makes its --out when it starts, maybe after the first post;
+	 * made here so the queued row's dir is the absolute path its bisection
+	 * will resolve, and so that row is the one the bisection updates.
+	 */
+	if (cfg->farm_out && ((mkdir(cfg->farm_out, 0755) && errno != EEXIST) ||
+			      !(sv.farm_out = realpath(cfg->farm_out, NULL)))) {
+		ret = cp_error_set(err, CP_ERR_IO, "serve: --farm-out %s: %s", cfg->farm_out, strerror(errno));
+		server_free(&sv);
+		return ret;
+	}
 	ret = cp_store_open(cfg->store, &sv.st, err);
 	if (!ret && cfg->run_jobs && srv_runner_new(cfg->store, cfg->job_timeout ? cfg->job_timeout : 86400,
 						    &sv.runner))

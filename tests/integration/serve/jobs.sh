@@ -23,16 +23,6 @@ echo "tok-0123456789abcdef" >"$T"
 AUTH='Authorization: Bearer tok-0123456789abcdef'
 export HANG=$TMP/hang
 job() { echo '{"repo": "'$REPO'", "bad": "'$BAD'", "good": ["'$GOOD'"], "build": "true", "test": "'$TMP/repro.sh'", "runs": 2}'; }
-field() { curl -s "$URL/api/bisections/$1" | python3 -c "import json,sys; print(json.load(sys.stdin)[\"$2\"])"; }
-# wait_state ID STATE SECONDS
-wait_state() {
-	local i
-	for i in $(seq 1 "$3"); do
-		[ "$(field "$1" state)" = "$2" ] && return 0
-		sleep 1
-	done
-	return 1
-}
 post() { curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H "$AUTH" --data "$(job)" "$URL/api/jobs"; }
 id_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$TMP/body"; }
 

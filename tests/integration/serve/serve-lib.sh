@@ -1,4 +1,5 @@
 # Starting and stopping `culprit serve` for a test.  Source after lib.sh.
+# field ID NAME: a field of /api/bisections/ID; wait_state ID STATE SECONDS.
 # start_serve LOGFILE ARGS...: sets SERVE_PID and URL (http://127.0.0.1:PORT);
 # stop_serve: SIGTERM, then checks it exited 0 with no sanitizer report.
 SERVE_PID=
@@ -37,4 +38,13 @@ status() {
 	local p=$1
 	shift
 	curl -s --path-as-is -o "$TMP/body" -w '%{http_code}' "$@" "$URL$p"
+}
+field() { curl -s "$URL/api/bisections/$1" | python3 -c "import json,sys; print(json.load(sys.stdin)[\"$2\"])"; }
+wait_state() {
+	local i
+	for i in $(seq 1 "$(($3 * 5))"); do
+		[ "$(field "$1" state)" = "$2" ] && return 0
+		sleep 0.2
+	done
+	return 1
 }
