@@ -1,9 +1,10 @@
 #!/bin/bash
 # What a person sees: culprit serve on localhost with a finished bisection
-# and a running one, loaded in headless Chromium.  The list shows both rows
+# and a running one (a real culprit bisect --store, its reproducer held at
+# two points), loaded in headless Chromium.  The list shows both rows
 # (states, the culprit), the finished page shows the culprit and the
-# picture, the running page refreshes itself and shows a newly tested
-# commit on reload.  Screenshots are kept in the build directory
+# picture, the running page refreshes itself and on reload shows the
+# commits tested since, as many as the store holds; it ends done.  Screenshots are kept in the build directory
 # ($ARTIFACT_DIR/serve-*.png).
 . "$SOURCE_ROOT/tests/integration/lib.sh"
 . "$SOURCE_ROOT/tests/integration/output/fixture.sh"
@@ -22,30 +23,29 @@ chrome() {
 		--disable-dev-shm-usage --user-data-dir="$(mktemp -d "$TMP/chrome.XXXXXX")" "$@" 2>>"$TMP/chrome.err"
 }
 
-S=$TMP/store.db
-R=$TMP/running
-mkdir -p "$R"
-journal() {
-	python3 - "$R/journal.jsonl" "$REPO" "$BAD" "$GOOD" "$TARGET" "$@" <<'PY'
-import json, sys
-path, repo, bad, good, target = sys.argv[1:6]
-commits = sys.argv[6:]
-crash = "crashed: " + target
-lines = [{"journal": "culprit", "format": 1,
-          "header": {"repo": repo, "bad": bad, "good": [good], "build": "true", "test": "t",
-                     "runs": 2, "jobs": 1, "crash": target, "out": "/x"}}]
-for c in commits:
-    sha, verdict = c.split(":")
-    lines.append({"type": "build", "commit": sha, "ok": True, "duration_s": 1.5})
-    for i in range(2):
-        lines.append({"type": "run", "commit": sha, "index": i,
-                      "outcome": crash if verdict == "bad" else "OK", "duration_s": 1})
-open(path, "w").write("".join(json.dumps(l) + "\n" for l in lines))
-PY
+S=$TMP/store.db L=$TMP/live
+export GATE=$TMP/gate
+write_repro "$TMP/repro.sh"
+# held on its third run and on its fifth, each with other commits tested before
+touch "$GATE.3" "$GATE.5"
+tested() { "$CULPRIT" store get --store "$S" 2 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["tested"]))'; }
+held() { # held N: wait until the reproducer's Nth run waits
+	local i
+	for i in $(seq 1 600); do
+		[ "$(wc -l <"$GATE.count" 2>/dev/null)" = "$1" ] && return 0
+		kill -0 "$BISECT_PID" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
 }
-journal "$BAD:bad" "$GOOD:good"
-"$CULPRIT" store import --store "$S" "$OUT" >/dev/null && "$CULPRIT" store import --store "$S" --state running "$R" >/dev/null
-check "a finished and a running bisection in the store" 0 $?
+"$CULPRIT" store import --store "$S" "$OUT" >/dev/null
+"$CULPRIT" bisect --store "$S" --repo "$REPO" --bad "$BAD" --good "$GOOD" --build true \
+	--test "$TMP/repro.sh" --runs 2 --out "$L" >"$TMP/bisect.txt" 2>&1 &
+BISECT_PID=$!
+trap '[ -n "$SERVE_PID" ] && kill -TERM "$SERVE_PID" 2>/dev/null; [ -n "$BISECT_PID" ] && kill -TERM "$BISECT_PID" 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+held 3
+check "a finished and a running bisection in the store" "done running" \
+	"$("$CULPRIT" store list --store "$S" --oldest | python3 -c 'import json,sys; print(" ".join(r["state"] for r in json.load(sys.stdin)))')"
 
 start_serve "$TMP/serve.err" --store "$S" || { finish; exit 1; }
 chrome --dump-dom "$URL/" >"$TMP/list.html"
@@ -81,13 +81,24 @@ grep -q '<span id="state">running</span>' "$TMP/run1.html" && pass "running page
 grep -q 'http-equiv="refresh"' "$TMP/run1.html" && pass "running page refreshes itself" || fail "running page refreshes itself"
 grep -q '<h1>culprit bisection: running</h1>' "$TMP/run1.html" && pass "running page: heading says running" || fail "running page: heading says running"
 before=$(grep -o 'class="dot"' "$TMP/run1.html" | wc -l)
-check "running page: two tested commits" 2 "$before"
-journal "$BAD:bad" "$GOOD:good" "$MID:good"
-"$CULPRIT" store import --store "$S" --state running "$R" >/dev/null
+check "running page: a dot per commit tested so far" "$(tested)" "$before"
+rm -f "$GATE.3"
+held 5 && pass "the bisection went on" || fail "the bisection went on"
 chrome --dump-dom "$URL/bisection/2" >"$TMP/run2.html"
-check "on reload: the third tested commit" 3 "$(grep -o 'class="dot"' "$TMP/run2.html" | wc -l)"
+after=$(grep -o 'class="dot"' "$TMP/run2.html" | wc -l)
+check "on reload: a dot per commit tested so far" "$(tested)" "$after"
+[ "$before" -gt 0 ] && [ "$after" -gt "$before" ] && pass "on reload: more tested commits ($before, then $after)" || fail "on reload: more tested commits ($before, then $after)"
+grep -q '<span id="state">running</span>' "$TMP/run2.html" && pass "still running" || fail "still running"
 chrome --screenshot="$ART/serve-running.png" --window-size=1200,900 "$URL/bisection/2" >/dev/null
 [ -s "$ART/serve-running.png" ] && pass "running screenshot kept" || fail "running screenshot kept"
+rm -f "$GATE.5"
+wait "$BISECT_PID"
+check "the bisection finds the culprit" 0 $?
+BISECT_PID=
+chrome --dump-dom "$URL/bisection/2" >"$TMP/run3.html"
+grep -q '<span id="state">done</span>' "$TMP/run3.html" && pass "its page: done" || fail "its page: done"
+grep -q "$CULPRIT_SHA is the first bad commit" "$TMP/run3.html" && pass "its page: the culprit" || fail "its page: the culprit"
+grep -q 'http-equiv="refresh"' "$TMP/run3.html" && fail "its page: no longer refreshes" || pass "its page: no longer refreshes"
 stop_serve "$TMP/serve.err"
 echo "screenshots: $ART/serve-list.png $ART/serve-bisection.png $ART/serve-running.png"
 finish

@@ -11,20 +11,11 @@
 . "$SOURCE_ROOT/tests/integration/serve/serve-lib.sh"
 
 # the reproducer waits while $GATE exists, so the test sees the row running
-cat >"$TMP/repro.sh" <<'SH'
-#!/bin/sh
-while [ -e "$GATE" ]; do sleep 0.2; done
-grep -q bug "$CULPRIT_WORKTREE/src/a.c" || exit 0
-echo "==1==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc 0x1 bp 0x2 sp 0x3"
-echo "    #0 0x55 in evil_func src/a.c:10"
-echo "SUMMARY: AddressSanitizer: heap-use-after-free src/a.c:10 in evil_func"
-exit 1
-SH
-chmod +x "$TMP/repro.sh"
+export GATE=$TMP/gate
+write_repro "$TMP/repro.sh"
 S=$TMP/store.db J=$TMP/jobs F=$TMP/farm-out T=$TMP/token
 mkdir -p "$J"
 echo "tok-0123456789abcdef" >"$T"
-export GATE=$TMP/gate
 AUTH='Authorization: Bearer tok-0123456789abcdef'
 job() { echo '{"repo": "'$REPO'", "bad": "'$BAD'", "good": ["'$GOOD'"], "build": "true", "test": "'$1'", "runs": 2}'; }
 post() { curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H "$AUTH" --data "$(job "$1")" "$URL/api/jobs"; }

@@ -1,5 +1,8 @@
 # Starting and stopping `culprit serve` for a test.  Source after lib.sh.
 # field ID NAME: a field of /api/bisections/ID; wait_state ID STATE SECONDS.
+# write_repro FILE: the fixture's reproducer (crashes where src/a.c has the
+# bug); it waits while $GATE exists, and on its Nth run (counted in
+# $GATE.count) while $GATE.N exists, so a test can hold a bisection running.
 # start_serve LOGFILE ARGS...: sets SERVE_PID and URL (http://127.0.0.1:PORT);
 # stop_serve: SIGTERM, then checks it exited 0 with no sanitizer report.
 SERVE_PID=
@@ -47,4 +50,18 @@ wait_state() {
 		sleep 0.2
 	done
 	return 1
+}
+write_repro() {
+	cat >"$1" <<'SH'
+#!/bin/sh
+echo run >>"$GATE.count"
+n=$(wc -l <"$GATE.count")
+while [ -e "$GATE" ] || [ -e "$GATE.$n" ]; do sleep 0.2; done
+grep -q bug "$CULPRIT_WORKTREE/src/a.c" || exit 0
+echo "==1==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc 0x1 bp 0x2 sp 0x3"
+echo "    #0 0x55 in evil_func src/a.c:10"
+echo "SUMMARY: AddressSanitizer: heap-use-after-free src/a.c:10 in evil_func"
+exit 1
+SH
+	chmod +x "$1"
 }
