@@ -24,8 +24,10 @@ packages=(
 	linux-source-6.1 perl chromium
 )
 if [ "${1:-}" = "--kernel" ]; then
+	# the compilers of data/kernel-compilers.txt that Debian 12 has (gcc-12
+	# is its gcc; clang is in the list above)
 	packages+=(linux-source-6.1 qemu-system-x86 busybox-static build-essential
-		bc flex bison cpio ccache xz-utils)
+		bc flex bison cpio ccache xz-utils gcc-11 gcc-12)
 fi
 
 missing=()

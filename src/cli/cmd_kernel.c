@@ -180,6 +180,8 @@ int cmd_kernel_build(int argc, char **argv)
 	release_stop();
 	if (ret)
 		goto out;
+	if (res.compiler_note[0])
+		printf("kernel compiler: %s\n", res.compiler_note);
 	printf("kernel compiler: %s\n", res.compiler_line);
 	write_text(o.artifacts, "compiler", res.compiler_line);
 	for (i = 0; i < res.ndropped; i++)
@@ -192,6 +194,8 @@ int cmd_kernel_build(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
+	if (snprintf(line, sizeof(line), "%s/build-error", o.artifacts) < (int)sizeof(line))
+		unlink(line);	/* an earlier failure of this commit is over */
 	if (res.cached)
 		printf("kernel build: same tree, config and compiler as an earlier build: reused\n");
 	else

@@ -93,7 +93,7 @@ static int b_build(struct driver *d, const struct cp_oid *id, int *ok, struct te
 	/* a new commit: the store's row catches up with the journal */
 	drv_store_update(d, "running");
 	drv_progress(d, CP_PROGRESS_CHECKOUT, hex, 0, 0);
-	drv_log(d, "testing commit %s with %s\n", hex, drv_compiler_for(d, id));
+	drv_log_testing(d, hex, id);
 	snprintf(dir, sizeof(dir), "%s/commits/%s", d->job->out, hex);
 	ret = cp_mkdir_p(dir, d->err);
 	if (ret)
@@ -115,7 +115,7 @@ static int b_build(struct driver *d, const struct cp_oid *id, int *ok, struct te
 	d->build_s += t->build_s;
 	t->built = *ok;
 	if (!*ok)
-		drv_log(d, "build failed (see %s/build.log)\n", dir);
+		drv_log_build_failed(d, dir);
 	else if (t->sig[0]) {
 		size_t i;
 

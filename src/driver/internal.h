@@ -99,6 +99,10 @@ void drv_progress(struct driver *d, enum cp_progress_phase phase, const char *he
 		  unsigned done, unsigned total);
 void drv_probe_compiler(struct driver *d);
 const char *drv_compiler_for(struct driver *d, const struct cp_oid *id);
+/* "testing commit <hex> with <compiler line>", and the compiler's fallback note */
+void drv_log_testing(struct driver *d, const char *hex, const struct cp_oid *id);
+/* "build failed: <why> (see DIR/build.log)", why from DIR/build-error when the builder left it */
+void drv_log_build_failed(struct driver *d, const char *dir);
 
 /* cache.c: the shared build cache (src/cache) around a build */
 void drv_cache_open(struct driver *d);

@@ -93,33 +93,19 @@ static int take_string(json_t *v, const char *key, char **dst, struct cp_error *
 	return 0;
 }
 
-/* The kernel's compiler rows: {"min": "X.Y", "max": "X.Y", "cc": CMD}. */
+/* The kernel's compiler rows: {"min": "X.Y", "max": "X.Y", "cc": CMD or [CMD, FALLBACK...]}. */
 static int take_compilers(json_t *v, struct cp_job *job, struct cp_error *err)
 {
-	struct cp_kernel_version ver;
-	json_t *row;
-	size_t i;
+	struct cp_kernel_compiler *rows = NULL;
+	size_t n = 0;
+	int ret;
 
 	if (json_is_null(v))
 		return 0;
-	if (!json_is_array(v))
-		return cp_error_set(err, CP_ERR_JOB, "job field 'compilers' must be a list of {\"min\", \"max\", \"cc\"}");
-	json_array_foreach(v, i, row) {
-		const char *k;
-		json_t *f;
-
-		if (!json_is_object(row) || !json_string_length(json_object_get(row, "cc")))
-			return cp_error_set(err, CP_ERR_JOB, "compilers[%zu]: needs \"cc\", a command", i);
-		json_object_foreach(row, k, f) {
-			if (!strcmp(k, "cc"))
-				continue;
-			if ((strcmp(k, "min") && strcmp(k, "max")) || !json_is_string(f) ||
-			    cp_kernel_version_parse(json_string_value(f), &ver))
-				return cp_error_set(err, CP_ERR_JOB,
-						    "compilers[%zu].%s: must be \"min\" or \"max\", a version like \"5.10\"",
-						    i, k);
-		}
-	}
+	ret = cp_kernel_compilers_from_json(v, "compilers", &rows, &n, err);
+	cp_kernel_compilers_free(rows, n);
+	if (ret)
+		return ret;
 	json_decref(job->compilers);
 	job->compilers = json_deep_copy(v);
 	return job->compilers ? 0 : cp_error_set(err, CP_ERR_NOMEM, "out of memory");

@@ -78,17 +78,21 @@ void drv_probe_compiler(struct driver *d)
 /*
  * The compiler line to log for commit id: with a kernel compiler policy
  * (job "compilers"), the --version of the compiler the commit's kernel
- * version picks, as culprit kernel-build picks it; else the job's compiler.
+ * version picks, as culprit kernel-build picks it (the first installed of
+ * its row; a fallback or a missing compiler goes to *note); else the job's
+ * compiler.
  */
-const char *drv_compiler_for(struct driver *d, const struct cp_oid *id)
+static const char *compiler_for(struct driver *d, const struct cp_oid *id, char *note,
+				size_t nsize)
 {
-	struct cp_kernel_version v, lo, hi;
-	const char *cc = NULL;
+	struct cp_kernel_compiler *rows = NULL;
+	struct cp_kernel_choice ch;
+	struct cp_kernel_version v;
 	struct cp_error err;
 	char *text = NULL;
-	size_t len, i;
-	json_t *row;
+	size_t len, n = 0, i;
 
+	note[0] = '\0';
 	if (!d->job->compilers)
 		return d->compiler_line;
 	if (cp_commit_read_file(d->repo, id, "Makefile", 1 << 20, &text, &len, &err) ||
@@ -97,27 +101,62 @@ const char *drv_compiler_for(struct driver *d, const struct cp_oid *id)
 		return d->compiler_line;
 	}
 	free(text);
-	json_array_foreach(d->job->compilers, i, row) {
-		const char *min = json_string_value(json_object_get(row, "min"));
-		const char *max = json_string_value(json_object_get(row, "max"));
-
-		if (min && (cp_kernel_version_parse(min, &lo) || cp_kernel_version_cmp(v, lo) < 0))
-			continue;
-		if (max && (cp_kernel_version_parse(max, &hi) || cp_kernel_version_cmp(v, hi) >= 0))
-			continue;
-		cc = json_string_value(json_object_get(row, "cc"));
-		break;
+	if (cp_kernel_compilers_from_json(d->job->compilers, "compilers", &rows, &n, &err))
+		return d->compiler_line;	/* checked when the job was loaded */
+	cp_kernel_choose_compiler(rows, n, v, NULL, &ch);
+	snprintf(note, nsize, "%s", ch.note);
+	if (!ch.cc) {
+		cp_kernel_compilers_free(rows, n);
+		return "no compiler";
 	}
-	if (!cc)
-		cc = "gcc";	/* no row matches: kernel-build's default too */
 	for (i = 0; i < d->ncc_seen; i++)
-		if (!strcmp(d->cc_seen[i].cc, cc))
+		if (!strcmp(d->cc_seen[i].cc, ch.cc)) {
+			cp_kernel_compilers_free(rows, n);
 			return d->cc_seen[i].line;
+		}
 	if (d->ncc_seen == sizeof(d->cc_seen) / sizeof(d->cc_seen[0]) ||
-	    strlen(cc) >= sizeof(d->cc_seen[0].cc))
+	    strlen(ch.cc) >= sizeof(d->cc_seen[0].cc)) {
+		cp_kernel_compilers_free(rows, n);
 		return d->compiler_line;
+	}
 	i = d->ncc_seen++;
-	snprintf(d->cc_seen[i].cc, sizeof(d->cc_seen[i].cc), "%s", cc);
-	version_line(cc, d->cc_seen[i].line, sizeof(d->cc_seen[i].line));
+	snprintf(d->cc_seen[i].cc, sizeof(d->cc_seen[i].cc), "%s", ch.cc);
+	cp_kernel_compilers_free(rows, n);
+	version_line(d->cc_seen[i].cc, d->cc_seen[i].line, sizeof(d->cc_seen[i].line));
 	return d->cc_seen[i].line;
+}
+
+const char *drv_compiler_for(struct driver *d, const struct cp_oid *id)
+{
+	char note[320];
+
+	return compiler_for(d, id, note, sizeof(note));
+}
+
+void drv_log_testing(struct driver *d, const char *hex, const struct cp_oid *id)
+{
+	char note[320];
+	const char *line = compiler_for(d, id, note, sizeof(note));
+
+	drv_log(d, "testing commit %s with %s\n", hex, line);
+	if (note[0])
+		drv_log(d, "%s\n", note);
+}
+
+void drv_log_build_failed(struct driver *d, const char *dir)
+{
+	char path[4300], why[600] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/build-error", dir);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(why, sizeof(why), f))
+			why[strcspn(why, "\r\n")] = '\0';
+		fclose(f);
+	}
+	if (why[0])
+		drv_log(d, "build failed: %s (see %s/build.log)\n", why, dir);
+	else
+		drv_log(d, "build failed (see %s/build.log)\n", dir);
 }

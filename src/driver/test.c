@@ -80,7 +80,7 @@ int drv_test_commit(struct driver *d, const struct cp_oid *id, const char *label
 	drv_progress(d, CP_PROGRESS_CHECKOUT, hex, 0, 0);
 	if (label)
 		drv_log(d, "testing %s\n", label);
-	drv_log(d, "testing commit %s with %s\n", hex, drv_compiler_for(d, id));
+	drv_log_testing(d, hex, id);
 	snprintf(dir, sizeof(dir), "%s/commits/%s", d->job->out, hex);
 	ret = cp_mkdir_p(dir, d->err);
 	if (ret)
@@ -117,7 +117,7 @@ int drv_test_commit(struct driver *d, const struct cp_oid *id, const char *label
 	d->build_s += t->build_s;
 	t->built = ok;
 	if (!ok) {
-		drv_log(d, "build failed (see %s/build.log)\n", dir);
+		drv_log_build_failed(d, dir);
 		t->verdict = V_SKIP;
 		*verdict = V_SKIP;
 		return 0;

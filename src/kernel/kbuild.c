@@ -96,26 +96,6 @@ fail:
 	return NULL;
 }
 
-static bool in_path(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char buf[PATH_MAX];
-
-	if (!path)
-		path = "/usr/bin:/bin";
-	while (*path) {
-		size_t n = strcspn(path, ":");
-
-		if (n && snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, prog) < (int)sizeof(buf) &&
-		    access(buf, X_OK) == 0)
-			return true;
-		path += n;
-		if (*path == ':')
-			path++;
-	}
-	return false;
-}
-
 /* Runs argv in a pool and waits; *status gets how it ended. */
 static int run_wait(struct cp_run_pool *pool, const char *const *argv, const char *cwd,
 		    const char *const *env, const char *log, struct cp_run_result *res,
@@ -333,7 +313,28 @@ int cp_kernel_build(const struct cp_kernel_spec *spec, const char *src,
 	ret = cp_kernel_version(srcabs, &ver, err);
 	if (ret)
 		return ret;
-	cc = cp_kernel_pick_compiler(spec, ver);
+	{
+		struct cp_kernel_choice choice;
+
+		cp_kernel_choose_compiler(spec->compilers, spec->ncompilers, ver, NULL, &choice);
+		snprintf(res->compiler_note, sizeof(res->compiler_note), "%s", choice.note);
+		if (!choice.cc) {
+			/* not buildable here: a skip with the reason, not an error */
+			snprintf(res->error_line, sizeof(res->error_line), "%s", choice.note);
+			snprintf(res->compiler_line, sizeof(res->compiler_line), "none");
+			return 0;
+		}
+		cc = choice.cc;
+	}
+	/* a tree without Kconfig tools cannot be configured: a skip too */
+	if (path_join(p, sizeof(p), srcabs, "scripts/kconfig", err))
+		return err->code;
+	if (access(p, F_OK)) {
+		snprintf(res->error_line, sizeof(res->error_line),
+			 "%.400s has no scripts/kconfig: not a kernel tree culprit can configure",
+			 srcabs);
+		return 0;
+	}
 	ret = compiler_line(pool, cc, res->compiler_line, sizeof(res->compiler_line), err);
 	if (ret)
 		return ret;
@@ -389,7 +390,7 @@ int cp_kernel_build(const struct cp_kernel_spec *spec, const char *src,
 	}
 	snprintf(o_arg, sizeof(o_arg), "O=%s", bdir);
 	snprintf(j_arg, sizeof(j_arg), "-j%u", jobs);
-	if (spec->ccache && in_path("ccache"))
+	if (spec->ccache && cp_kernel_in_path("ccache"))
 		snprintf(cc_arg, sizeof(cc_arg), "CC=ccache %s", cc);
 	else
 		snprintf(cc_arg, sizeof(cc_arg), "CC=%s", cc);

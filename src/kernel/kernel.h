@@ -62,14 +62,61 @@ int cp_kernel_version_cmp(struct cp_kernel_version a, struct cp_kernel_version b
 
 /*
  * One row of the compiler policy: kernels from min (inclusive) to max
- * (exclusive) build with cc.  A missing bound is open.  The first matching
- * row wins; no row matching means "gcc".
+ * (exclusive) build with the first installed of cc[0..ncc).  A missing
+ * bound is open.  The first matching row wins; no row matching means "gcc".
  */
 struct cp_kernel_compiler {
 	bool has_min, has_max;
 	struct cp_kernel_version min, max;
-	char *cc;		/* command, e.g. "gcc-12" or "clang" */
+	char **cc;		/* commands, e.g. "gcc-12", then fallbacks */
+	size_t ncc;
 };
+
+/*
+ * Rows from a JSON array of {"min": "X.Y", "max": "X.Y", "cc": CMD or
+ * [CMD, FALLBACK...]}; field names the array in errors (CP_ERR_JOB).
+ * Free with cp_kernel_compilers_free().
+ */
+int cp_kernel_compilers_from_json(json_t *arr, const char *field,
+				  struct cp_kernel_compiler **rows, size_t *n,
+				  struct cp_error *err);
+void cp_kernel_compilers_free(struct cp_kernel_compiler *rows, size_t n);
+
+/*
+ * A table file (data/kernel-compilers.txt: "MIN MAX COMPILER [FALLBACK...]"
+ * lines, '-' an open bound, '#' comments) as the JSON rows above.
+ * CP_ERR_INPUT names the file and line; name is used in messages.
+ */
+int cp_kernel_compilers_parse_table(const char *text, const char *name, json_t **rows,
+				    struct cp_error *err);
+int cp_kernel_compilers_load_table(const char *path, json_t **rows, struct cp_error *err);
+
+/*
+ * The default table: $CULPRIT_DATA/kernel-compilers.txt when CULPRIT_DATA
+ * is set, else data/kernel-compilers.txt beside the culprit binary (the
+ * build directory), ../share/culprit/ (installed) or ../data/ (a build
+ * directory inside the source tree).  NULL when there is none (malloc'ed).
+ */
+char *cp_kernel_compilers_default_path(void);
+
+/* Whether a command's program is on PATH (or, with a '/', can be run). */
+bool cp_kernel_in_path(const char *cmd);
+
+/* The compiler chosen for one kernel version. */
+struct cp_kernel_choice {
+	const char *cc;		/* the command (points into the rows), or NULL:
+				 * none of the row's compilers is installed */
+	char note[320];		/* "" or why: a fallback, or no compiler */
+};
+
+/*
+ * The first installed compiler of the first row holding v (installed:
+ * NULL for cp_kernel_in_path; tests give their own).  No row: "gcc".
+ */
+void cp_kernel_choose_compiler(const struct cp_kernel_compiler *rows, size_t n,
+			       struct cp_kernel_version v,
+			       bool (*installed)(const char *cmd),
+			       struct cp_kernel_choice *out);
 
 /* One option that must hold after olddefconfig. */
 struct cp_kernel_option {
@@ -122,7 +169,7 @@ void cp_kernel_spec_free(struct cp_kernel_spec *spec);
 int cp_kernel_spec_from_json(json_t *obj, const char *base,
 			     struct cp_kernel_spec *spec, struct cp_error *err);
 
-/* The compiler for version v (never NULL; "gcc" by default). */
+/* The first compiler of v's row, installed or not (never NULL; "gcc" by default). */
 const char *cp_kernel_pick_compiler(const struct cp_kernel_spec *spec,
 				    struct cp_kernel_version v);
 
@@ -132,6 +179,7 @@ struct cp_kernel_build_result {
 	bool cached;		/* taken from the build cache */
 	double seconds;		/* make time (0 when cached) */
 	char compiler_line[256];	/* first line of `cc --version` */
+	char compiler_note[320];	/* a fallback taken, or why there is no compiler */
 	char signature[CP_KERNEL_SIG_HEXSZ];	/* "" when not built */
 	char error_line[512];	/* first error line of a failed build */
 	char **dropped;		/* options dropped by olddefconfig */

@@ -178,6 +178,87 @@ static int repro_section(json_t *r, const char *base, json_t **out, struct cp_er
 	return *out ? 0 : cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 }
 
+/*
+ * A file given as kernel.config must look like a .config: at least one
+ * "CONFIG_X=v" or "# CONFIG_X is not set" line, and nothing that is not an
+ * option, a comment or blank (a defconfig fragment is fine too).
+ */
+static int check_config_file(const char *path, struct cp_error *err)
+{
+	char line[4096];
+	unsigned n = 0, options = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return cp_error_set(err, CP_ERR_JOB, "kernel.config: cannot read %s: %s", path,
+				    strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		struct cp_kernel_option opt;
+		int r;
+
+		n++;
+		line[strcspn(line, "\r\n")] = '\0';
+		r = cp_kernel_option_parse(line, &opt);
+		if (r < 0) {
+			fclose(f);
+			return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+		}
+		if (r == 1) {
+			free(opt.name);
+			free(opt.value);
+			options++;
+			continue;
+		}
+		if (line[strspn(line, " \t")] == '\0' || line[strspn(line, " \t")] == '#')
+			continue;
+		fclose(f);
+		return cp_error_set(err, CP_ERR_JOB,
+				    "kernel.config: %s is not a kernel config: line %u is not 'CONFIG_X=v', '# CONFIG_X is not set' or a comment",
+				    path, n);
+	}
+	fclose(f);
+	if (!options)
+		return cp_error_set(err, CP_ERR_JOB,
+				    "kernel.config: %s is not a kernel config: no CONFIG_ option in it", path);
+	return 0;
+}
+
+/*
+ * The compiler table of a kernel section without "compilers" rows:
+ * kernel.compilers_file, else the default table (data/kernel-compilers.txt)
+ * when there is one; its rows go into the section's "compilers", and
+ * "compilers_file" becomes the absolute path read (for the log).
+ */
+static int compiler_table(json_t *k, const char *base, struct cp_error *err)
+{
+	json_t *v = json_object_get(k, "compilers_file"), *rows = NULL;
+	char *path = NULL;
+	int ret;
+
+	if (v) {
+		const char *p = json_string_value(v);
+
+		if (p[0] == '/')
+			path = strdup(p);
+		else if (asprintf(&path, "%s/%s", base ? base : ".", p) < 0)
+			path = NULL;
+		if (!path)
+			return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	} else {
+		path = cp_kernel_compilers_default_path();
+		if (!path)
+			return 0;	/* no table: gcc (docs/kernel.md) */
+	}
+	ret = cp_kernel_compilers_load_table(path, &rows, err);
+	if (ret && v)
+		ret = cp_error_set(err, CP_ERR_JOB, "kernel.compilers_file: %s", err->msg);
+	if (!ret && (json_object_set_new(k, "compilers", rows) ||
+		     json_object_set_new(k, "compilers_file", json_string(path))))
+		ret = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	free(path);
+	return ret;
+}
+
 /* The "kernel" section with absolute paths, validated by the parser. */
 static int kernel_section(json_t *k, const char *base, json_t **out, struct cp_error *err)
 {
@@ -191,9 +272,18 @@ static int kernel_section(json_t *k, const char *base, json_t **out, struct cp_e
 	if (!ret && access(spec.config, R_OK))
 		ret = cp_error_set(err, CP_ERR_JOB, "kernel.config: cannot read %s: %s",
 				   spec.config, strerror(errno));
+	if (!ret)
+		ret = check_config_file(spec.config, err);
 	if (ret)
 		goto out;
 	copy = json_deep_copy(k);
+	if (copy && !json_object_get(k, "compilers")) {
+		ret = compiler_table(copy, base, err);
+		if (ret) {
+			json_decref(copy);
+			goto out;
+		}
+	}
 	if (!copy ||
 	    json_object_set_new(copy, "config", json_string(spec.config)) ||
 	    (spec.build_dir && json_object_set_new(copy, "build_dir", json_string(spec.build_dir))) ||
@@ -219,8 +309,9 @@ static char *command(const char *self, const char *sub, const char *json)
 	return cmd;
 }
 
-int cp_kernel_job_expand(json_t *job_obj, const char *base, char **build_cmd,
-			 char **test_cmd, struct cp_error *err)
+/* cp_kernel_job_expand(), and the kernel section as expanded in *kout (may be NULL). */
+static int expand(json_t *job_obj, const char *base, char **build_cmd,
+		  char **test_cmd, json_t **kout, struct cp_error *err)
 {
 	json_t *k = NULL, *vm = NULL, *r = NULL, *spec = NULL;
 	char *self = NULL, *json = NULL;
@@ -254,6 +345,8 @@ int cp_kernel_job_expand(json_t *job_obj, const char *base, char **build_cmd,
 		ret = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 	}
 out:
+	if (kout && !ret)
+		*kout = json_incref(k);
 	json_decref(k);
 	json_decref(vm);
 	json_decref(r);
@@ -263,11 +356,17 @@ out:
 	return ret;
 }
 
+int cp_kernel_job_expand(json_t *job_obj, const char *base, char **build_cmd,
+			 char **test_cmd, struct cp_error *err)
+{
+	return expand(job_obj, base, build_cmd, test_cmd, NULL, err);
+}
+
 int cp_kernel_job_rewrite(json_t *job_obj, const char *base, struct cp_error *err)
 {
 	char *build = NULL, *test = NULL;
 	unsigned count;
-	json_t *cc = NULL, *rows;
+	json_t *cc = NULL, *rows, *k = NULL;
 	int ret;
 
 	if (!json_object_get(job_obj, "kernel"))
@@ -275,13 +374,25 @@ int cp_kernel_job_rewrite(json_t *job_obj, const char *base, struct cp_error *er
 	if (json_object_get(job_obj, "build") || json_object_get(job_obj, "test"))
 		return cp_error_set(err, CP_ERR_JOB,
 				    "a kernel job makes its own build and test commands: drop \"build\" and \"test\"");
-	ret = cp_kernel_job_expand(job_obj, base, &build, &test, err);
+	ret = expand(job_obj, base, &build, &test, &k, err);
 	if (ret)
 		return ret;
 	count = cp_kernel_job_vm_count(job_obj);
-	rows = json_object_get(json_object_get(job_obj, "kernel"), "compilers");
-	if (json_array_size(rows))
-		cc = json_object_get(json_array_get(rows, json_array_size(rows) - 1), "cc");
+	rows = json_object_get(k, "compilers");
+	{
+		size_t i;
+		json_t *row;
+		int top = 0;
+
+		/* the newest row: the first one open at the top, else the first */
+		json_array_foreach(rows, i, row)
+			if (!cc || (!json_object_get(row, "max") && !top)) {
+				cc = json_object_get(row, "cc");
+				top = !json_object_get(row, "max");
+			}
+	}
+	if (json_is_array(cc))
+		cc = json_array_get(cc, 0);
 	if (json_object_set_new(job_obj, "build", json_string(build)) ||
 	    json_object_set_new(job_obj, "test", json_string(test)) ||
 	    (count && !json_object_get(job_obj, "runs") &&
@@ -295,6 +406,7 @@ int cp_kernel_job_rewrite(json_t *job_obj, const char *base, struct cp_error *er
 	json_object_del(job_obj, "kernel");
 	json_object_del(job_obj, "vm");
 	json_object_del(job_obj, "repro");
+	json_decref(k);
 	free(build);
 	free(test);
 	return ret;

@@ -23,7 +23,7 @@ const char *cp_kernel_pick_compiler(const struct cp_kernel_spec *spec,
 			continue;
 		if (c->has_max && cp_kernel_version_cmp(v, c->max) >= 0)
 			continue;
-		return c->cc;
+		return c->cc[0];
 	}
 	return "gcc";
 }
@@ -45,9 +45,7 @@ void cp_kernel_spec_free(struct cp_kernel_spec *spec)
 	free(spec->build_dir);
 	free(spec->cache_dir);
 	free(spec->cmdline);
-	for (i = 0; i < spec->ncompilers; i++)
-		free(spec->compilers[i].cc);
-	free(spec->compilers);
+	cp_kernel_compilers_free(spec->compilers, spec->ncompilers);
 	for (i = 0; i < spec->nmust; i++) {
 		free(spec->must[i].name);
 		free(spec->must[i].value);
@@ -83,59 +81,6 @@ static int get_path(json_t *obj, const char *key, const char *base, char **out,
 		return cp_error_set(err, CP_ERR_JOB, "kernel.%s: must be a non-empty string", key);
 	*out = abs_path(base, json_string_value(v));
 	return *out ? 0 : cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-}
-
-static int parse_compilers(json_t *arr, struct cp_kernel_spec *spec, struct cp_error *err)
-{
-	size_t i;
-	json_t *row;
-
-	if (!json_is_array(arr))
-		return cp_error_set(err, CP_ERR_JOB, "kernel.compilers: must be an array");
-	spec->compilers = calloc(json_array_size(arr) + 1, sizeof(*spec->compilers));
-	if (!spec->compilers)
-		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-	json_array_foreach(arr, i, row) {
-		struct cp_kernel_compiler *c = &spec->compilers[i];
-		const char *key;
-		json_t *v;
-
-		if (!json_is_object(row))
-			return cp_error_set(err, CP_ERR_JOB, "kernel.compilers[%zu]: must be an object", i);
-		json_object_foreach(row, key, v) {
-			if (!strcmp(key, "cc")) {
-				if (!json_is_string(v) || !json_string_length(v))
-					return cp_error_set(err, CP_ERR_JOB,
-							    "kernel.compilers[%zu].cc: must be a command", i);
-			} else if (!strcmp(key, "min") || !strcmp(key, "max")) {
-				struct cp_kernel_version ver;
-
-				if (!json_is_string(v) ||
-				    cp_kernel_version_parse(json_string_value(v), &ver))
-					return cp_error_set(err, CP_ERR_JOB,
-							    "kernel.compilers[%zu].%s: must be a version like \"6.1\"",
-							    i, key);
-				if (key[1] == 'i') {
-					c->has_min = true;
-					c->min = ver;
-				} else {
-					c->has_max = true;
-					c->max = ver;
-				}
-			} else {
-				return cp_error_set(err, CP_ERR_JOB,
-						    "kernel.compilers[%zu]: unknown field '%s'", i, key);
-			}
-		}
-		v = json_object_get(row, "cc");
-		if (!v)
-			return cp_error_set(err, CP_ERR_JOB, "kernel.compilers[%zu].cc: missing", i);
-		c->cc = strdup(json_string_value(v));
-		if (!c->cc)
-			return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-		spec->ncompilers++;
-	}
-	return 0;
 }
 
 static int parse_must(json_t *arr, struct cp_kernel_spec *spec, struct cp_error *err)
@@ -177,8 +122,16 @@ int cp_kernel_spec_from_json(json_t *obj, const char *base,
 		if (!strcmp(key, "config") || !strcmp(key, "build_dir") ||
 		    !strcmp(key, "cache_dir"))
 			continue;
+		if (!strcmp(key, "compilers_file")) {
+			/* read by cp_kernel_job_expand(), which puts its rows in "compilers" */
+			if (!json_is_string(v) || !json_string_length(v))
+				return cp_error_set(err, CP_ERR_JOB,
+						    "kernel.compilers_file: must be a path");
+			continue;
+		}
 		if (!strcmp(key, "compilers")) {
-			ret = parse_compilers(v, spec, err);
+			ret = cp_kernel_compilers_from_json(v, "kernel.compilers", &spec->compilers,
+							    &spec->ncompilers, err);
 		} else if (!strcmp(key, "must_hold")) {
 			ret = parse_must(v, spec, err);
 		} else if (!strcmp(key, "jobs")) {

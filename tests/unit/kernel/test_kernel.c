@@ -142,6 +142,70 @@ static void signature_errors(void **state)
 	assert_int_equal(cp_kernel_signature(p, sig, &err), CP_ERR_IO);
 }
 
+static bool fake_installed(const char *cmd)
+{
+	return !strcmp(cmd, "gcc-12") || !strcmp(cmd, "gcc-11") || !strcmp(cmd, "clang");
+}
+
+static void compiler_table(void **state)
+{
+	struct cp_kernel_compiler *rows = NULL;
+	struct cp_kernel_choice ch;
+	struct cp_kernel_version v;
+	struct cp_error err;
+	size_t n = 0;
+	json_t *j = NULL;
+
+	(void)state;
+	assert_int_equal(cp_kernel_compilers_parse_table(
+		"# comment\n\n6.1 - gcc-12 gcc # newest\n5.9 6.1 gcc-10 gcc-11\n- 5.9 gcc-8\n",
+		"t.txt", &j, &err), 0);
+	assert_int_equal(json_array_size(j), 3);
+	assert_int_equal(cp_kernel_compilers_from_json(j, "compilers", &rows, &n, &err), 0);
+	assert_int_equal(n, 3);
+	/* the first installed one of the row; a fallback says so */
+	assert_int_equal(cp_kernel_version_parse("6.1", &v), 0);
+	cp_kernel_choose_compiler(rows, n, v, fake_installed, &ch);
+	assert_string_equal(ch.cc, "gcc-12");
+	assert_string_equal(ch.note, "");
+	assert_int_equal(cp_kernel_version_parse("5.10", &v), 0);
+	cp_kernel_choose_compiler(rows, n, v, fake_installed, &ch);
+	assert_string_equal(ch.cc, "gcc-11");
+	assert_string_equal(ch.note,
+			    "compiler for Linux 5.10: gcc-10 is not installed, falling back to gcc-11");
+	/* none installed: no compiler, and why */
+	assert_int_equal(cp_kernel_version_parse("4.14", &v), 0);
+	cp_kernel_choose_compiler(rows, n, v, fake_installed, &ch);
+	assert_null(ch.cc);
+	assert_string_equal(ch.note, "no compiler for Linux 4.14: gcc-8 is not installed");
+	cp_kernel_compilers_free(rows, n);
+	json_decref(j);
+
+	/* bad tables name the file and line */
+	assert_int_equal(cp_kernel_compilers_parse_table("6.1 - gcc\nsix - gcc\n", "t.txt", &j, &err),
+			 CP_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "t.txt:2:"));
+	assert_int_equal(cp_kernel_compilers_parse_table("6.1 -\n", "t.txt", &j, &err), CP_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "t.txt:1: no compiler"));
+	assert_int_equal(cp_kernel_compilers_parse_table("# only comments\n", "t.txt", &j, &err),
+			 CP_ERR_INPUT);
+	/* a list of fallbacks in a job row; an empty one is refused */
+	j = json_loads("[{\"min\": \"5.0\", \"cc\": [\"gcc-13\", \"clang\"]}]", 0, NULL);
+	assert_int_equal(cp_kernel_compilers_from_json(j, "compilers", &rows, &n, &err), 0);
+	assert_int_equal(cp_kernel_version_parse("6.1", &v), 0);
+	cp_kernel_choose_compiler(rows, n, v, fake_installed, &ch);
+	assert_string_equal(ch.cc, "clang");
+	cp_kernel_compilers_free(rows, n);
+	json_decref(j);
+	j = json_loads("[{\"cc\": []}]", 0, NULL);
+	assert_int_equal(cp_kernel_compilers_from_json(j, "compilers", &rows, &n, &err), CP_ERR_JOB);
+	assert_non_null(strstr(err.msg, "compilers[0].cc"));
+	json_decref(j);
+	/* the installed check itself: sh is on PATH, this is not */
+	assert_true(cp_kernel_in_path("sh -c"));
+	assert_false(cp_kernel_in_path("culprit-no-such-compiler-x"));
+}
+
 static void compiler_policy(void **state)
 {
 	struct cp_kernel_spec spec;
@@ -355,6 +419,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(signature_ignores_comments_but_not_code, setup, teardown),
 		cmocka_unit_test_setup_teardown(signature_errors, setup, teardown),
 		cmocka_unit_test(compiler_policy),
+		cmocka_unit_test(compiler_table),
 		cmocka_unit_test_setup_teardown(kernel_version_from_makefile, setup, teardown),
 		cmocka_unit_test(config_options),
 		cmocka_unit_test(first_build_error),
