@@ -18,38 +18,59 @@
 #include <time.h>
 #include <unistd.h>
 
+/* 1 when the writes to a cache directory failed for a reason its reads survive */
+static int read_only_errno(int e)
+{
+	return e == EROFS || e == EACCES || e == EPERM || e == ENOSPC || e == EDQUOT;
+}
+
 int cp_cache_open(struct cp_cache **out, const char *dir, uint64_t max_bytes,
 		  struct cp_error *err)
 {
 	static const char *const sub[] = { "entries", "locks", "tmp" };
 	struct cp_cache *c;
-	char path[4300];
+	char path[4300], ro[512] = "";
+	struct stat st;
 	size_t i;
 	int fd;
 
 	*out = NULL;
 	for (i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, sub[i]);
-		if (cp_mkdir_p(path, err))
-			return cp_error_set(err, CP_ERR_IO, "cache %s: cannot create %s: %s", dir,
-					    sub[i], strerror(errno));
+		if (cp_mkdir_p(path, err)) {
+			int e = errno;
+
+			snprintf(path, sizeof(path), "%s/entries", dir);
+			if (!read_only_errno(e) || stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+				return cp_error_set(err, CP_ERR_IO, "cache %s: cannot create %s: %s",
+						    dir, sub[i], strerror(e));
+			snprintf(ro, sizeof(ro), "cache %s: cannot create %s: %s", dir, sub[i],
+				 strerror(e));
+			break;
+		}
 	}
 	/* a read-only or full directory is found now, not after the first build */
 	snprintf(path, sizeof(path), "%s/tmp/probe.%ld", dir, (long)getpid());
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, "x", 1) != 1) {
+	fd = ro[0] ? -1 : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (!ro[0] && (fd < 0 || write(fd, "x", 1) != 1)) {
 		int e = errno;
 
 		if (fd >= 0) {
 			close(fd);
 			unlink(path);
 		}
-		return cp_error_set(err, CP_ERR_IO, "cache %s is not writable: %s", dir, strerror(e));
+		if (!read_only_errno(e))
+			return cp_error_set(err, CP_ERR_IO, "cache %s is not writable: %s", dir,
+					    strerror(e));
+		snprintf(ro, sizeof(ro), "cache %s is not writable: %s", dir, strerror(e));
+	} else if (fd >= 0) {
+		close(fd);
+		unlink(path);
 	}
-	close(fd);
-	unlink(path);
 	c = calloc(1, sizeof(*c));
-	if (!c || !(c->dir = strdup(dir))) {
+	if (!c || !(c->dir = strdup(dir)) || (ro[0] && !(c->read_only = strdup(ro)))) {
+		if (c)
+			free(c->dir);
 		free(c);
 		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 	}
@@ -58,11 +79,17 @@ int cp_cache_open(struct cp_cache **out, const char *dir, uint64_t max_bytes,
 	return 0;
 }
 
+const char *cp_cache_read_only(const struct cp_cache *c)
+{
+	return c->read_only;
+}
+
 void cp_cache_close(struct cp_cache *c)
 {
 	if (!c)
 		return;
 	free(c->dir);
+	free(c->read_only);
 	free(c);
 }
 
@@ -107,6 +134,15 @@ int cp_cache_lock(struct cp_cache *c, const char *key, volatile sig_atomic_t *st
 	char path[4300];
 
 	snprintf(path, sizeof(path), "%s/locks/%s", c->dir, key);
+	if (c->read_only) {
+		/* nothing is built into it: no lock, a handle to release all the same */
+		snprintf(path, sizeof(path), "%s/entries", c->dir);
+		*fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (*fd < 0)
+			return cp_error_set(err, CP_ERR_IO, "cannot open %s: %s", path,
+					    strerror(errno));
+		return 0;
+	}
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (*fd < 0)
 		return cp_error_set(err, CP_ERR_IO, "cannot open cache lock %s: %s", path,
@@ -155,6 +191,8 @@ void cp_cache__drop(struct cp_cache *c, const char *key)
 {
 	char from[4300], to[4400];
 
+	if (c->read_only)
+		return;	/* a damaged entry stays; every fetch finds it damaged */
 	snprintf(from, sizeof(from), "%s/entries/%s", c->dir, key);
 	snprintf(to, sizeof(to), "%s/tmp/dead.%s.%ld.%u", c->dir, key, (long)getpid(), c->seq++);
 	/* renamed first: no reader sees a half-deleted entry as whole */

@@ -37,10 +37,16 @@ struct cp_cache;
 
 /*
  * Opens (creating) the cache at dir with a size limit (0: the default).
- * CP_ERR_IO with the reason when dir cannot be created or written.
+ * CP_ERR_IO with the reason when dir cannot be created or read.  A cache
+ * whose entries/ exists but which cannot be written (read-only, no write
+ * permission, full) opens read-only: fetches work, a fetched entry that
+ * fails its check is reported corrupt and left, publish keeps nothing and
+ * no lock is taken (see cp_cache_read_only()).
  */
 int cp_cache_open(struct cp_cache **out, const char *dir, uint64_t max_bytes,
 		  struct cp_error *err);
+/* NULL, or why the cache is read-only (one line, for the log). */
+const char *cp_cache_read_only(const struct cp_cache *c);
 void cp_cache_close(struct cp_cache *c);
 const char *cp_cache_dir(const struct cp_cache *c);
 
@@ -75,7 +81,8 @@ int cp_cache_fetch(struct cp_cache *c, const char *key, const char *root, char *
 /*
  * Publishes the files (absolute paths under root) and sig as key's entry,
  * then evicts beyond the size limit.  An entry published meanwhile by
- * another process wins; ours is dropped.
+ * another process wins; ours is dropped.  A read-only cache keeps nothing
+ * (and returns 0).
  */
 int cp_cache_publish(struct cp_cache *c, const char *key, const char *root,
 		     char *const *files, size_t nfiles, const char *sig, struct cp_error *err);

@@ -168,6 +168,10 @@ int cp_cache_publish(struct cp_cache *c, const char *key, const char *root,
 	int ret = 0;
 	FILE *f;
 
+	if (c->read_only) {
+		free(buf);
+		return 0;
+	}
 	snprintf(tmp, sizeof(tmp), "%s/tmp/%s.%ld.%u", c->dir, key, (long)getpid(), c->seq++);
 	if (!buf)
 		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");

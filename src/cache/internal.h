@@ -10,6 +10,7 @@ struct cp_cache {
 	char *dir;
 	uint64_t max_bytes;
 	unsigned seq;		/* names of this process's temporary entries */
+	char *read_only;	/* why nothing can be written, or NULL */
 };
 
 #define CP_CACHE__MAGIC "culprit-cache 1"

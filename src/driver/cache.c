@@ -36,6 +36,9 @@ void drv_cache_open(struct driver *d)
 	cp_error_clear(&e);
 	if (cp_cache_open(&d->cache, d->job->cache, d->job->cache_max, &e))
 		drv_log(d, "cache: not used: %s; building without it\n", e.msg);
+	else if (cp_cache_read_only(d->cache))
+		drv_log(d, "cache: read-only: %s; its builds are used, new builds are not kept\n",
+			cp_cache_read_only(d->cache));
 }
 
 void drv_cache_ccache_env(struct driver *d, char buf[DRV_CCACHE_ENV][4200], const char **envp)
@@ -57,6 +60,11 @@ void drv_cache_ccache_env(struct driver *d, char buf[DRV_CCACHE_ENV][4200], cons
 	snprintf(buf[n++], 4200, "CCACHE_NOHASHDIR=1");
 	if (!getenv("CCACHE_UMASK"))
 		snprintf(buf[n++], 4200, "CCACHE_UMASK=002");
+	/* a read-only cache: ccache's hits only, its temporary files elsewhere */
+	if (cp_cache_read_only(d->cache) && d->abs_out) {
+		snprintf(buf[n++], 4200, "CCACHE_READONLY=1");
+		snprintf(buf[n++], 4200, "CCACHE_TEMPDIR=%s/ccache-tmp", d->abs_out);
+	}
 	for (i = 0; i < n; i++)
 		envp[i] = buf[i];
 	envp[n] = NULL;
@@ -108,7 +116,8 @@ int drv_cache_before(struct driver *d, const struct cp_oid *id, int *hit, char *
 		return ret;
 	}
 	if (found == CP_CACHE_CORRUPT)
-		drv_log(d, "cache: entry %.12s was damaged (%s): removed, rebuilding\n", key, why);
+		drv_log(d, "cache: entry %.12s was damaged (%s): %s, rebuilding\n", key, why,
+			cp_cache_read_only(d->cache) ? "not used (the cache is read-only)" : "removed");
 	if (found == CP_CACHE_HIT) {
 		*hit = 1;
 		cp_cache_unlock(d->cache_lock);

@@ -120,7 +120,7 @@ void drv_cache_after(struct driver *d, int ok, const char *sig, json_t *rec);
  * cache (when CCACHE_DIR is not set): up to DRV_CCACHE_ENV strings written
  * into buf, their pointers into envp, NULL-terminated.
  */
-#define DRV_CCACHE_ENV 4
+#define DRV_CCACHE_ENV 6
 void drv_cache_ccache_env(struct driver *d, char buf[DRV_CCACHE_ENV][4200], const char **envp);
 /* cache.c: commit id's cache key and tree; 0, or -1 (logged) when it has none */
 int drv_cache_key(struct driver *d, const struct cp_oid *id, char key[CP_CACHE_KEY_HEXSZ],

@@ -2,8 +2,10 @@
 # The shared build cache (--cache): a second bisection of commits with the
 # same trees (a copy of the history with other commit ids) builds nothing;
 # a damaged entry (same size, other bytes; a cut manifest) is rebuilt, never
-# used; a cache directory that cannot be written is logged and the
-# bisection builds without it; a full one (ENOSPC) is logged, the build used.
+# used; a read-only cache (a read-only mount) is used for its entries,
+# keeps nothing and changes not a byte, ccache included; a cache directory
+# that cannot be made is logged and the bisection builds without it; a full
+# one (ENOSPC) is logged, the build used.
 . "$(dirname "$0")/../lib.sh"
 
 # 16 commits; from commit 9 on the program is "bug"
@@ -84,6 +86,54 @@ grep -q "^cache: entry [0-9a-f]* was damaged (manifest damaged)" "$TMP/c.txt" &&
 	pass "cut manifest: the log says so" || fail "cut manifest: the log says so"
 bisect d copy --cache "$C"
 check "rebuilt entries are good: all hits" "$built_a" "$(count "$TMP/d/journal.jsonl" hit)"
+
+# a read-only cache (a read-only bind mount as root; a directory without
+# write permission otherwise): its entries are used, a damaged one is not
+# used (and left), new builds are not kept, nothing in it changes
+cp -a "$C" "$TMP/rosrc"
+rodir=$TMP/rocache
+if [ "$(id -u)" = 0 ]; then
+	mkdir -p "$rodir"
+	mount --bind "$TMP/rosrc" "$rodir" && mount -o remount,bind,ro "$rodir" || rodir=
+	rowhy="Read-only file system"
+else
+	rodir=$TMP/rosrc
+	chmod a-w "$rodir" "$rodir"/entries "$rodir"/locks "$rodir"/tmp
+	rowhy="Permission denied"
+fi
+if [ -n "$rodir" ]; then
+	snap() { (cd "$TMP/rosrc" && find . -printf '%p %s %T@\n' | sort | md5sum); }
+	before=$(snap)
+	bisect ro1 copy --cache "$rodir"
+	check "read-only: exits 0" 0 $?
+	check "read-only: the copy's culprit" "first bad commit: $copy_culprit" \
+		"$(grep '^first bad commit:' "$TMP/ro1.txt" | cut -d' ' -f1-4)"
+	check "read-only: one log line" 1 "$(grep -c "^cache: read-only: cache $rodir is not writable: $rowhy; its builds are used, new builds are not kept$" "$TMP/ro1.txt")"
+	check "read-only: every build a hit" "$built_a" "$(count "$TMP/ro1/journal.jsonl" hit)"
+	# damaged (through the writable side of the mount); another recipe: no entry
+	f=$(ls "$TMP"/rosrc/entries/*/files/out/prog.bin | head -1)
+	chmod u+w "$f" 2>/dev/null
+	sed -i 's/bug/BUG/; s/fine/FINE/' "$f"
+	before=$(snap)
+	bisect ro2 orig --cache "$rodir"
+	check "read-only, one entry damaged: the culprit" "first bad commit: $culprit change 9" \
+		"$(grep '^first bad commit:' "$TMP/ro2.txt")"
+	grep -q "^cache: entry [0-9a-f]* was damaged (out/prog.bin: content does not match the manifest): not used (the cache is read-only), rebuilding$" "$TMP/ro2.txt" &&
+		pass "read-only, damaged: not used, said so" || { fail "read-only, damaged: not used, said so"; grep cache: "$TMP/ro2.txt"; }
+	check "read-only, damaged: one rebuilt, the others hits" "1 $((built_a - 1))" \
+		"$(count "$TMP/ro2/journal.jsonl" built) $(count "$TMP/ro2/journal.jsonl" hit)"
+	"$CULPRIT" bisect --policy git --repo "$r" --bad orig --good orig~15 --build "$BUILD && true" \
+		--artifact 'out/*.bin' --test "$TMP/repro.sh" --runs 1 --out "$TMP/ro3" --cache "$rodir" \
+		>"$TMP/ro3.txt" 2>&1
+	check "read-only, another recipe: exits 0" 0 $?
+	check "read-only, another recipe: all built" "$built_a 0" \
+		"$(count "$TMP/ro3/journal.jsonl" built) $(count "$TMP/ro3/journal.jsonl" hit)"
+	check "read-only: not one log line per build" 0 "$(grep -c '^cache: not published' "$TMP/ro3.txt")"
+	check "read-only: nothing in the cache changed" "$before" "$(snap)"
+	if [ "$(id -u)" = 0 ]; then umount "$rodir"; else chmod -R u+w "$rodir"; fi
+else
+	skip "read-only cache: cannot make a read-only bind mount here"
+fi
 
 # the cache-aware choice: another range of the same history; where git's
 # midpoint is not cached, a cached commit splitting as well as 1/3:2/3 is
@@ -197,6 +247,27 @@ if command -v ccache >/dev/null 2>&1; then
 	check "ccache: other trees: no new compilation" "$miss" "$(stat_of cache_miss)"
 	[ "$(( $(stat_of direct_cache_hit) - hit ))" -ge "$nb" ] &&
 		pass "ccache: other trees: every compilation a hit ($nb builds)" || fail "ccache: every compilation a hit"
+	# the same cache read-only: ccache only reads it (CCACHE_READONLY), so a
+	# compilation it has not seen (other source) compiles and is not kept
+	if [ "$(id -u)" = 0 ] && mkdir -p "$TMP/rocc" && mount --bind "$TMP/cc" "$TMP/rocc" &&
+		mount -o remount,bind,ro "$TMP/rocc"; then
+		git -C "$cr" checkout -q -b third "$base"
+		for i in $(seq 1 8); do	# new trees and new source
+			git -C "$cr" show "$base~$((8 - i)):prog.txt" > "$cr/prog.txt"
+			printf 'int f(int x) { return x * %d; }\n' "$((i + 4))" > "$cr/prog.c"
+			git -C "$cr" add prog.txt prog.c
+			commit "$cr" "$((i + 16))" "third $i"
+		done
+		before=$(cd "$TMP/cc" && find . -printf '%p %s %T@\n' | sort | md5sum)
+		(unset CCACHE_DIR; cc_bisect cd third "$TMP/rocc")
+		check "read-only ccache: the bisection exits 0" 0 $?
+		check "read-only ccache: every build ok" 0 "$(grep -c '"ok": *false' "$TMP/cd/journal.jsonl")"
+		check "read-only ccache: nothing written" "$before" \
+			"$(cd "$TMP/cc" && find . -printf '%p %s %T@\n' | sort | md5sum)"
+		umount "$TMP/rocc"
+	else
+		skip "read-only ccache: cannot make a read-only bind mount here"
+	fi
 	mkdir -p "$TMP/mycc"
 	(export CCACHE_DIR=$TMP/mycc; cc_bisect cc other "$TMP/cc2")
 	[ -n "$(ls "$TMP/mycc")" ] && [ ! -e "$TMP/cc2/ccache" ] && pass "ccache: the user's CCACHE_DIR is kept" ||
