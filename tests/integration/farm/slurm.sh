@@ -5,7 +5,8 @@
 # killed mid-run (a node death) and slurmd restarted: the lost job is
 # submitted again, the answer is right, squeue is empty; an unknown
 # partition and an unreachable controller: one line, exit 19; a culprit
-# killed with SIGKILL leaves its job, which the resumed bisection cancels.
+# killed with SIGKILL leaves its job, which the resumed bisection cancels;
+# culprit farm --executor slurm: 3 bisections sharing a cache on Slurm.
 . "$(dirname "$0")/../lib.sh"
 
 for p in munged slurmctld slurmd sbatch scontrol squeue sinfo; do
@@ -151,6 +152,45 @@ grep -lq "^\[culprit: slurm job [0-9]* ended NODE_FAIL (attempt 1 of 3); submitt
 check "node death: the same evidence as local" "$(evidence "$TMP/local/result.json")" \
 	"$(evidence "$TMP/death/result.json")"
 check "node death: squeue empty" "" "$(squeue -h)"
+
+# the farm on Slurm: 3 bisections with overlapping ranges through culprit
+# farm --executor slurm sharing one cache: the culprit each time, no (tree,
+# recipe) key built twice, squeue empty at the end
+mkdir -p "$TMP/fjobs"
+for range in "1 10 a" "2 10 b" "1 9 c"; do
+	set -- $range
+	cat > "$TMP/fjobs/$3.json" <<JOB
+{"repo": "$r", "good": "HEAD~$((10 - $1))", "bad": "HEAD~$((10 - $2))", "policy": "git", "runs": 1,
+ "build": "mkdir -p out && cp prog.txt out/prog.bin", "test": "$TMP/repro.sh",
+ "artifacts": ["out/prog.bin"]}
+JOB
+done
+njobs=$(grep -c "_slurm_rpc_submit_batch_job: JobId=" "$S/log/ctld.log")
+"$CULPRIT" farm --jobs-dir "$TMP/fjobs" -j 3 --out "$TMP/fout" --cache "$TMP/fcache" \
+	--executor slurm >"$TMP/farm.txt" 2>&1
+check "farm on slurm: exits 0" 0 $?
+for k in a b c; do
+	check "farm on slurm: $k's culprit" "first bad commit: $culprit change 7" \
+		"$(grep '^first bad commit:' "$TMP/fout/$k.log")"
+	grep -q '"executor":"slurm"\|"executor": *"slurm"\|"type": *"slurm"' "$TMP/fout/$k/journal.jsonl" &&
+		pass "farm on slurm: $k ran on slurm" || { fail "farm on slurm: $k ran on slurm"; head -c 600 "$TMP/fout/$k/journal.jsonl"; }
+done
+python3 - "$TMP/fout" <<'PY' && pass "farm on slurm: no key built twice, builds shared" || fail "farm on slurm: no key built twice"
+import collections, glob, json, sys
+built, hits = collections.Counter(), 0
+for j in glob.glob(sys.argv[1] + "/*/journal.jsonl"):
+    for r in map(json.loads, open(j)):
+        if r.get("type") == "build":
+            if r["cache"] == "built":
+                built[r["cache_key"]] += 1
+            hits += r["cache"] == "hit"
+print("built", sum(built.values()), "hits", hits)
+assert not [k for k, n in built.items() if n > 1], built
+assert hits > 0
+PY
+n=$(( $(grep -c "_slurm_rpc_submit_batch_job: JobId=" "$S/log/ctld.log") - njobs ))
+[ "$n" -ge 6 ] && pass "farm on slurm: its builds and runs were Slurm jobs ($n)" || fail "farm on slurm: Slurm jobs ($n)"
+check "farm on slurm: squeue empty" "" "$(squeue -h)"
 
 # cancelling culprit cancels its jobs
 REPRO_SLEEP=30 bisect cancel --executor slurm &
