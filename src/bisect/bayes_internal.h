@@ -120,5 +120,16 @@ int cpb_verify(struct cp_bayes *b, uint32_t x, struct cp_bayes_summary *sum,
 int64_t cpb_unbuilt_first_parent(const struct cp_bayes *b, uint32_t x);
 void cpb_best_two(const struct cp_bayes *b, int64_t *best, double *bp,
 		  int64_t *second, double *sp);
+/*
+ * choice.c, for plan.c: the best build of a commit neither built nor in
+ * pending (np slots being built or run), valued by its information given
+ * the outcomes of pending (DONE when none is worth anything); the most a
+ * build can be worth; the best run of a built commit not in busy.
+ */
+int cpb_next_build(struct cp_bayes *b, const uint32_t *pending, size_t np,
+		   struct cp_bayes_action *out, struct cp_error *err);
+double cpb_build_value_max(struct cp_bayes *b);
+int cpb_next_run(struct cp_bayes *b, const uint32_t *busy, size_t nbusy,
+		 struct cp_bayes_action *out, struct cp_error *err);
 
 #endif

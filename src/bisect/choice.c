@@ -455,3 +455,206 @@ int cp_bayes_next(struct cp_bayes *b, struct cp_bayes_action *out, struct cp_err
 	return 0;
 }
 
+
+/*
+ * ---- Choices beside actions in flight (plan.c) ----
+ *
+ * With b build slots, several commits are built at once.  The next one is
+ * valued as if the outcomes of the commits being built (or run) were
+ * already known: the hypotheses fall into cells by which of those commits
+ * would show the target under them, and a candidate's value is the
+ * information of its own runs within each cell, weighted by the cell's
+ * mass (the conditional information, I(B; H | pending)).  With a
+ * deterministic test and the middle of a linear range pending, that is a
+ * quarter point, worth half a bit; a commit next to the one pending is
+ * worth nearly nothing.
+ */
+#define PEND_MAX 8
+
+/* out[c] = sum of wc over the candidates c contains (model.c's contained_mass() over wc). */
+static void mass_under(struct cp_bayes *b, const double *wc, double *out)
+{
+	const struct cp_graph *g = b->g;
+	uint32_t i, k;
+
+	for (i = 0; i < b->n; i++) {
+		uint32_t c = b->topo[i], np = 0, sp = 0;
+		int32_t only = -1;
+		double sum;
+
+		for (k = g->parent_off[c]; k < parent_end(b, c); k++)
+			if (g->parents[k] != CP_NOT_CANDIDATE) {
+				np++;
+				only = g->parents[k];
+			}
+		if (np <= 1) {
+			out[c] = wc[c] + (np ? out[only] : 0);
+			continue;
+		}
+		if (++b->epoch == 0) {
+			memset(b->stamp, 0, b->n * sizeof(*b->stamp));
+			b->epoch = 1;
+		}
+		sum = 0;
+		b->stamp[c] = b->epoch;
+		b->stack[sp++] = c;
+		while (sp) {
+			uint32_t x = b->stack[--sp];
+
+			sum += wc[x];
+			for (k = g->parent_off[x]; k < parent_end(b, x); k++) {
+				int32_t p = g->parents[k];
+
+				if (p == CP_NOT_CANDIDATE || b->stamp[p] == b->epoch)
+					continue;
+				b->stamp[p] = b->epoch;
+				b->stack[sp++] = (uint32_t)p;
+			}
+		}
+		out[c] = sum;
+	}
+}
+
+static int in_list(const uint32_t *list, size_t n, uint32_t slot)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] == slot)
+			return 1;
+	return 0;
+}
+
+double cpb_build_value_max(struct cp_bayes *b)
+{
+	struct infotab many;
+
+	infotab_init(&many, b, b->cfg.max_runs_per_build);
+	return info(&many, 0.5) * (1 - b->silent);
+}
+
+int cpb_next_build(struct cp_bayes *b, const uint32_t *pending, size_t np,
+		   struct cp_bayes_action *out, struct cp_error *err)
+{
+	const struct cp_bayes_config *cf = &b->cfg;
+	double *cellw = NULL, *wc = NULL, *mc = NULL, *val = NULL, best = 0;
+	uint16_t *mask = NULL;
+	struct infotab many;
+	uint32_t h, s, c, ncells;
+	int64_t pick = -1;
+	size_t i, nall = np;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = CP_BAYES_DONE;
+	out->reason = CP_BAYES_STUCK;
+	ret = cpb_update(b, err);
+	if (ret)
+		return ret;
+	if (np > PEND_MAX)
+		np = PEND_MAX;	/* conditioned on the first ones only, all excluded */
+	for (i = 0; i < np; i++) {
+		if (pending[i] >= b->nslots)
+			return cp_error_set(err, CP_ERR_USAGE, "no slot %u", pending[i]);
+		ret = cpb_ensure_anc(b, pending[i], err);
+		if (ret)
+			return ret;
+	}
+	ncells = 1u << np;
+	cellw = calloc(ncells, sizeof(*cellw));
+	mask = malloc((b->n + 1) * sizeof(*mask));
+	wc = malloc(b->n * sizeof(*wc));
+	mc = malloc(b->n * sizeof(*mc));
+	val = calloc(b->nslots, sizeof(*val));
+	if (!cellw || !mask || !wc || !mc || !val) {
+		ret = cpb_nomem(err);
+		goto out;
+	}
+	for (h = 0; h <= b->n; h++) {
+		uint16_t m = 0;
+
+		for (i = 0; i < np; i++)
+			if (shows(b, pending[i], h))
+				m |= (uint16_t)(1u << i);
+		mask[h] = m;
+		cellw[m] += b->w[h];
+	}
+	infotab_init(&many, b, cf->max_runs_per_build);
+	for (c = 0; c < ncells; c++) {
+		double wcand;
+
+		if (cellw[c] <= 1e-12)
+			continue;
+		for (h = 0; h < b->n; h++)
+			wc[h] = mask[h] == c ? b->w[h] : 0;
+		mass_under(b, wc, mc);
+		wcand = cellw[c] - (mask[b->n] == c ? b->w[b->n] : 0);
+		for (s = 0; s < b->nslots; s++) {
+			double in, m;
+
+			if (b->slots[s].build || in_list(pending, nall, s))
+				continue;
+			in = s < b->n ? mc[s] : 0;
+			m = cf->fix ? wcand - in : in + (mask[b->n] == c ? b->w[b->n] : 0);
+			val[s] += cellw[c] * info(&many, m / cellw[c]);
+		}
+	}
+	for (s = 0; s < b->nslots; s++)
+		if (!b->slots[s].build && !in_list(pending, nall, s) && val[s] > best) {
+			best = val[s];
+			pick = s;
+		}
+	if (pick >= 0 && best > 1e-4) {
+		out->kind = CP_BAYES_BUILD;
+		out->slot = (uint32_t)pick;
+		out->gain = best * (1 - b->silent);
+	}
+out:
+	free(cellw);
+	free(mask);
+	free(wc);
+	free(mc);
+	free(val);
+	return ret;
+}
+
+int cpb_next_run(struct cp_bayes *b, const uint32_t *busy, size_t nbusy,
+		 struct cp_bayes_action *out, struct cp_error *err)
+{
+	int64_t best, second, pick = -1;
+	double bp, sp, top = 0;
+	uint32_t i;
+	int ret, confirm;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = CP_BAYES_DONE;
+	out->reason = CP_BAYES_STUCK;
+	ret = cpb_update(b, err);
+	if (ret)
+		return ret;
+	cpb_best_two(b, &best, &bp, &second, &sp);
+	confirm = best != CP_BAYES_OUTSIDE && bp >= CONFIRM_FROM;
+	for (i = 0; i < b->nslots; i++) {
+		const struct slot *s = &b->slots[i];
+		double gain;
+
+		if (!runnable(s) || in_list(busy, nbusy, i))
+			continue;
+		gain = confirm ? confirm_gain(b, i, (uint32_t)best, err, &ret) / M_LN2 :
+				 run_info(b, i, err, &ret);
+		if (ret)
+			return ret;
+		gain *= 1 - slot_silent(b, i);
+		if (gain > top) {
+			top = gain;
+			pick = i;
+		}
+	}
+	if (pick >= 0 && top > 1e-4) {
+		out->kind = CP_BAYES_RUN;
+		out->slot = (uint32_t)pick;
+		out->gain = top;
+		out->verify = confirm;
+	}
+	return 0;
+}

@@ -104,4 +104,31 @@ int sim_signature(struct cp_scenario *sc, const struct cp_oid *id, struct cp_oid
 		  struct cp_error *err);
 int sim_is_broken(const struct cp_scenario *sc, const struct cp_oid *id);
 
+/* tester.c: the simulated tester, shared by the policies (sim.c, culprit.c). */
+/* xoshiro256** */
+struct rng {
+	uint64_t s[4];
+};
+
+void sim_rng_seed(struct rng *r, uint64_t seed);
+uint64_t sim_rng_next(struct rng *r);
+double sim_rng_unit(struct rng *r);
+
+enum run_kind { RUN_OK, RUN_CRASH, RUN_BOOT };
+
+struct tester {
+	struct cp_scenario *sc;
+	struct rng rng;
+	struct cp_sim_trial *tr;
+	struct sim_clock clock;
+	double now;		/* when the policy knows every answer it waits for */
+	double last_s;		/* cost of the last build or run */
+};
+
+int sim_test_build(struct tester *t, const struct cp_oid *id, int *ok);
+/* One run: what crashed (bug index in *bug) or nothing. */
+int sim_test_run(struct tester *t, const struct cp_oid *id, enum run_kind *kind, size_t *bug,
+		 struct cp_error *err);
+int sim_policy_culprit(struct tester *t, double confidence, struct cp_error *err);
+
 #endif

@@ -2,7 +2,8 @@
 # culprit sim's clock and batches (docs/cost.md): on one build slot and one
 # test slot wall-clock is machine time; syzkaller's runs of a commit queue on
 # fewer VMs; the culprit policy with batches is as right as one run at a time
-# on the same seeds and takes less wall-clock; bad cost fields are refused.
+# on the same seeds and takes less wall-clock; 2 build slots build different
+# commits at once; bad cost fields are refused.
 . "$(dirname "$0")/../lib.sh"
 
 scenario() {	# scenario NAME P COST
@@ -64,6 +65,21 @@ assert b["accuracy"] >= s["accuracy"] and b["accuracy"] == 1.0, (b["accuracy"], 
 assert b["mean_wall_s"] < 0.7 * s["mean_wall_s"], (b["mean_wall_s"], s["mean_wall_s"])
 for t in s["results"]:
     assert abs(t["wall_s"] - t["time_s"]) < 1e-6   # one action at a time
+PY
+
+# builds of different commits at once (bisect/plan.h): with 2 build slots a
+# deterministic range takes less wall-clock than with 1 at the same answers;
+# with 1 build slot the engine builds what git builds (+1 for the no-op check)
+sim b2 det culprit 3 --vms 20 --build-slots 2
+sim b1 det culprit 3 --vms 20 --build-slots 1
+sim git1 det git 3 --vms 20 --build-slots 1
+python3 - "$TMP/b2.out" "$TMP/b1.out" "$TMP/git1.out" <<'PY' && pass "2 build slots: less wall-clock, same answers; 1: git's builds + 1 at most" || fail "2 build slots: less wall-clock, same answers; 1: git's builds + 1 at most"
+import json, sys
+b2, b1, g = (json.load(open(p)) for p in sys.argv[1:4])
+assert b2["accuracy"] == 1.0 and b1["accuracy"] == 1.0, (b2["accuracy"], b1["accuracy"])
+assert b2["mean_wall_s"] < 0.85 * b1["mean_wall_s"], (b2["mean_wall_s"], b1["mean_wall_s"])
+assert b2["mean_builds"] > b1["mean_builds"], (b2["mean_builds"], b1["mean_builds"])
+assert b1["mean_builds"] <= g["mean_builds"] + 1, (b1["mean_builds"], g["mean_builds"])
 PY
 
 echo '{"generate": {}, "good": "c0", "bugs": [{"title": "x", "introduced": "c5"}], "cost": {"colour": 1}}' > "$TMP/bad1.json"
