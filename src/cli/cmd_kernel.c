@@ -73,6 +73,7 @@ struct kopts {
 	const char *src;
 	const char *artifacts;
 	int run;
+	bool boot;		/* vm-run --boot (or CULPRIT_RUN=boot): the boot test */
 };
 
 static int parse_opts(int argc, char **argv, const char *usage, struct kopts *o)
@@ -83,12 +84,20 @@ static int parse_opts(int argc, char **argv, const char *usage, struct kopts *o)
 	o->src = getenv("CULPRIT_WORKTREE");
 	o->artifacts = getenv("CULPRIT_ARTIFACTS");
 	o->run = getenv("CULPRIT_RUN") ? atoi(getenv("CULPRIT_RUN")) : 0;
+	/* the driver's boot step: CULPRIT_RUN=boot, files outcome-boot, console-boot.log */
+	o->boot = getenv("CULPRIT_RUN") && !strcmp(getenv("CULPRIT_RUN"), "boot");
+	if (o->boot)
+		o->run = -1;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			printf("%s", usage);
 			return 1;
+		}
+		if (!strcmp(a, "--boot")) {
+			o->boot = true;
+			continue;
 		}
 		if (i + 1 >= argc || a[0] != '-') {
 			fprintf(stderr, "%s", usage);
@@ -302,16 +311,21 @@ static void write_outcome(const char *artifacts, int run, const char *text)
 {
 	char name[64], line[1200];
 
-	snprintf(name, sizeof(name), "outcome-%d", run);
+	if (run < 0)
+		snprintf(name, sizeof(name), "outcome-boot");
+	else
+		snprintf(name, sizeof(name), "outcome-%d", run);
 	snprintf(line, sizeof(line), "%.1100s\n", text);
 	write_text(artifacts, name, line);
 }
 
 static const char vm_usage[] =
-	"usage: culprit vm-run --spec JSON [--artifacts DIR] [--run N]\n"
+	"usage: culprit vm-run --spec JSON [--artifacts DIR] [--run N] [--boot]\n"
 	"Boots DIR/bzImage (default $CULPRIT_ARTIFACTS) in QEMU with the job's reproducer,\n"
 	"prints the console and a last line 'culprit vm-run: <outcome>'.\n"
-	"Exit status: 0 OK, 1 crashed, 125 boot failed, basic kernel testing failed or infra problem.\n";
+	"Exit status: 0 OK, 1 crashed, 125 boot failed, basic kernel testing failed or infra problem.\n"
+	"--boot (or CULPRIT_RUN=boot): the boot test: boot, user space, the basic test, no\n"
+	"reproducer; outcome-boot and console-boot.log; exit 0 OK, 1 the kernel failed it, 125 infra.\n";
 
 int cmd_vm_run(int argc, char **argv)
 {
@@ -323,7 +337,7 @@ int cmd_vm_run(int argc, char **argv)
 	struct kopts o_;
 	json_t *j = NULL, *vm, *repro, *kernel;
 	char vmdir[PATH_MAX], initrd[PATH_MAX], kernel_path[PATH_MAX], console[PATH_MAX];
-	char accel[16], hash[17];
+	char accel[16], hash[17], *boot_cmdline = NULL;
 	const char *repro_path, *busybox;
 	enum cp_repro_kind kind;
 	int ret, rc;
@@ -350,13 +364,24 @@ int cmd_vm_run(int argc, char **argv)
 	}
 	if (snprintf(vmdir, sizeof(vmdir), "%s/../../vm", o_.artifacts) >= (int)sizeof(vmdir) ||
 	    snprintf(kernel_path, sizeof(kernel_path), "%s/bzImage", o_.artifacts) >= (int)sizeof(kernel_path) ||
-	    snprintf(console, sizeof(console), "%s/console-%d.log", o_.artifacts, o_.run) >= (int)sizeof(console)) {
+	    (o_.run < 0 ? snprintf(console, sizeof(console), "%s/console-boot.log", o_.artifacts) :
+	     snprintf(console, sizeof(console), "%s/console-%d.log", o_.artifacts, o_.run)) >=
+	    (int)sizeof(console)) {
 		ret = cp_error_set(&err, CP_ERR_IO, "path too long");
 		goto out;
 	}
 	ret = mkdir_1(vmdir, &err);
-	if (!ret)
-		ret = sha_file_hex(repro_path, busybox ? busybox : "/bin/busybox", hash, &err);
+	if (!ret) {
+		/* the image's name changes with busybox, the reproducer and /init */
+		char *extra = NULL;
+
+		if (asprintf(&extra, "%s\n%s", busybox ? busybox : "/bin/busybox",
+			     cp_initramfs_init_script()) < 0)
+			ret = cp_error_set(&err, CP_ERR_NOMEM, "out of memory");
+		else
+			ret = sha_file_hex(repro_path, extra, hash, &err);
+		free(extra);
+	}
 	if (ret)
 		goto out;
 	if (snprintf(initrd, sizeof(initrd), "%s/initramfs-%s-%s.cpio.gz", vmdir,
@@ -384,6 +409,15 @@ int cmd_vm_run(int argc, char **argv)
 	c.kernel = kernel_path;
 	c.initrd = initrd;
 	c.cmdline = json_string_value(json_object_get(kernel, "cmdline"));
+	if (o_.boot) {
+		if (asprintf(&boot_cmdline, "%s%s" CP_VM_BOOT_TEST_ARG, c.cmdline ? c.cmdline : "",
+			     c.cmdline ? " " : "") < 0) {
+			boot_cmdline = NULL;
+			ret = cp_error_set(&err, CP_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		c.cmdline = boot_cmdline;
+	}
 	c.console = console;
 	c.mem_mb = vm_uint(vm, "mem", 512);
 	c.cpus = vm_uint(vm, "cpus", 1);
@@ -401,7 +435,14 @@ int cmd_vm_run(int argc, char **argv)
 	release_stop();
 	if (ret)
 		goto out;
-	if (o.result == CP_VM_OK || o.result == CP_VM_CRASHED) {
+	if (o_.boot && o.result == CP_VM_CRASHED) {
+		/* no reproducer ran: a hang after the basic test is the kernel's */
+		o.result = CP_VM_BASIC_FAILED;
+		snprintf(o.text, sizeof(o.text), "basic kernel testing failed: %s",
+			 strstr(o.text, "no output") ? "timed out" : "the VM stopped");
+	}
+	if (o.result == CP_VM_OK || o.result == CP_VM_CRASHED || o_.boot) {
+		/* the boot test's console always: the driver titles its crash */
 		/* the console, for the driver's crash parser */
 		FILE *f = fopen(console, "rb");
 		char buf[65536];
@@ -415,6 +456,12 @@ int cmd_vm_run(int argc, char **argv)
 	}
 	printf("\nculprit vm-run: console %s (%s, %.1f s)\n", console, accel, o.total_s);
 	write_outcome(o_.artifacts, o_.run, o.text);
+	if (o_.boot) {
+		printf("culprit vm-run: boot test: %s\n", o.text);
+		rc = o.result == CP_VM_OK ? 0 : o.result == CP_VM_INFRA ? VM_EXIT_CANNOT_TEST :
+		     VM_EXIT_CRASHED;
+		goto done;
+	}
 	if (o.result != CP_VM_BOOT_FAILED && o.result != CP_VM_BASIC_FAILED)
 		printf("culprit vm-run: %s\n", o.text);
 	else	/* the title would read as a crash of the reproducer */
@@ -448,6 +495,7 @@ done:
 	fflush(stdout);
 	cp_run_pool_free(pool);
 	json_decref(j);
+	free(boot_cmdline);
 	return rc;
 }
 

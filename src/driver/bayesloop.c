@@ -114,9 +114,19 @@ static int b_build(struct driver *d, const struct cp_oid *id, int *ok, struct te
 	*seconds = t->build_s;
 	d->build_s += t->build_s;
 	t->built = *ok;
-	if (!*ok)
+	if (*ok) {
+		/* the boot test; a kernel that does not boot is not testable for the engine */
+		enum drv_boot b;
+
+		ret = drv_boot_check(d, t, hex, 1, &b);
+		if (ret)
+			return ret;
+		if (DRV_BOOT_BLOCKS(t))
+			*ok = 0;
+	}
+	if (!t->built)
 		drv_log_build_failed(d, dir);
-	else if (t->sig[0]) {
+	else if (*ok && t->sig[0]) {
 		size_t i;
 
 		/* the engine counts the runs of equal builds for both */
@@ -133,6 +143,22 @@ static int b_build(struct driver *d, const struct cp_oid *id, int *ok, struct te
 		}
 	}
 	return 0;
+}
+
+/* The crash bisected at boot: one run's evidence of "crashed" for the engine. */
+static int boot_evidence(struct driver *d, struct tested *t, uint32_t slot)
+{
+	int ret = grow_runs(d, t, 1);
+
+	if (ret)
+		return ret;
+	t->outcomes[0] = strdup(t->boot_outcome);
+	if (!t->outcomes[0])
+		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
+	t->nruns = 1;
+	t->verdict = V_TARGET;
+	drv_log(d, "run #0: %s (the boot test)\n", t->outcomes[0]);
+	return cp_bayes_add_run(d->bayes, slot, CP_BAYES_TARGET, 1, d->err);
 }
 
 /*
@@ -290,6 +316,8 @@ static int bayes_drive(struct driver *d, struct cp_bayes_action *last)
 			ret = b_build(d, id, &ok, &t, &secs);
 			if (!ret)
 				ret = cp_bayes_add_build(d->bayes, act.slot, ok, t->sig, d->err);
+			if (!ret && ok && t->boot == DRV_BOOT_TARGET && !t->nruns)
+				ret = boot_evidence(d, t, act.slot);
 		} else {
 			unsigned base, n = batch_width(d, &ret), k;
 
@@ -390,7 +418,8 @@ int drv_bayes_loop(struct driver *d, const struct cp_oid *start,
 		if (s < 0)
 			continue;
 		t->cap = t->nruns;
-		ret = cp_bayes_add_build(d->bayes, (uint32_t)s, t->built, t->sig, d->err);
+		ret = cp_bayes_add_build(d->bayes, (uint32_t)s, t->built && !DRV_BOOT_BLOCKS(t),
+					 t->sig, d->err);
 		for (k = 0; k < t->nruns && !ret && t->built; k++)
 			if (t->outcomes[k])
 				ret = cp_bayes_add_run(d->bayes, (uint32_t)s,

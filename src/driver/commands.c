@@ -296,6 +296,12 @@ int drv_build(struct driver *d, const struct cp_oid *id, const char *hex,
 	return append_build(d, hex, *ok, *secs, line, sig, rec);
 }
 
+/* The reproducer's command: a boot-failure bisection's is the boot test. */
+const char *drv_test_cmd(const struct driver *d)
+{
+	return d->boot_bisect ? d->job->boot_cmd : d->job->test_cmd;
+}
+
 /* Runs the reproducer; fills outcome text and duration of run index. */
 static int finish_run(struct driver *d, const char *hex, struct cp_run_result *res,
 		      int index, char **outcome, double *secs)
@@ -370,7 +376,7 @@ int drv_run_missing(struct driver *d, struct tested *t, const char *hex,
 				ret = cp_error_set(d->err, CP_ERR_IO, "path too long: %s", d->job->out);
 				break;
 			}
-			command_spec(d, &spec, d->job->test_cmd, envp, path, d->job->run_timeout);
+			command_spec(d, &spec, drv_test_cmd(d), envp, path, d->job->run_timeout);
 			spec.tail_max = RUN_TAIL_MAX;
 			ret = cp_exec_start(d->exec, &spec, &id_of[next - base], d->err);
 			next++;
@@ -395,4 +401,63 @@ int drv_run_missing(struct driver *d, struct tested *t, const char *hex,
 	}
 	free(id_of);
 	return ret;
+}
+
+/*
+ * The boot test of commit hex (job->boot_cmd, once, the worktree holding
+ * its build): its log in commits/<hex>/boot.log, CULPRIT_RUN=boot.  The
+ * outcome is what the command left in outcome-boot (culprit vm-run --boot
+ * does), else from its exit status; *title is the crash in its output (or
+ * ""), and both are journaled as a "boot" record.
+ */
+int drv_boot_run(struct driver *d, const char *hex, char *outcome, size_t osize,
+		 char *title, size_t tsize, double *secs)
+{
+	char path[4200], env[3][4200];
+	const char *envp[] = { env[0], env[1], env[2], NULL };
+	struct cp_run_spec spec = { 0 };
+	struct cp_run_result res = { 0 };
+	char *t = NULL;
+	int ret;
+
+	env_for(d, hex, 0, env);
+	snprintf(env[2], sizeof(env[2]), "CULPRIT_RUN=boot");
+	snprintf(path, sizeof(path), "%s/commits/%s/boot.log", d->job->out, hex);
+	command_spec(d, &spec, d->job->boot_cmd, envp, path, d->job->run_timeout);
+	spec.tail_max = RUN_TAIL_MAX;
+	drv_progress(d, CP_PROGRESS_RUN, hex, 0, 1);
+	ret = cp_exec_start(d->exec, &spec, NULL, d->err);
+	if (!ret)
+		ret = wait_one(d, &res);
+	if (ret)
+		return ret;
+	keep_tail(path, &res);
+	ret = crash_title_of(path, &t, d->err);
+	if (ret) {
+		cp_run_result_dispose(&res);
+		return ret;
+	}
+	snprintf(title, tsize, "%s", t ? t : "");
+	free(t);
+	snprintf(path, sizeof(path), "%s/commits/%s/outcome-boot", d->job->out, hex);
+	if (read_artifact(path, outcome, osize)) {
+		/* culprit vm-run --boot said what happened */
+	} else if (res.status.timed_out) {
+		snprintf(outcome, osize, "boot failed: the boot test timed out after %llu s",
+			 (unsigned long long)d->job->run_timeout);
+	} else if (res.status.exit_code == 0 && !res.status.failure[0]) {
+		snprintf(outcome, osize, "OK");
+	} else if (title[0]) {
+		snprintf(outcome, osize, "boot failed: %s", title);
+	} else if (res.status.exit_code == 125 || res.status.failure[0]) {
+		snprintf(outcome, osize, "infra problem: the boot test cannot run here (%s)",
+			 res.status.failure[0] ? res.status.failure : "exit 125");
+	} else {
+		snprintf(outcome, osize, "boot failed: the boot test failed with exit status %d",
+			 res.status.exit_code);
+	}
+	*secs = (double)res.duration_ns / 1e9;
+	cp_run_result_dispose(&res);
+	return drv_append(d, json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "boot", "commit", hex,
+				       "outcome", outcome, "title", title, "duration_s", *secs));
 }

@@ -25,6 +25,7 @@ static void driver_free(struct driver *d)
 	size_t i, k;
 
 	for (i = 0; i < d->ntested; i++) {
+		free(d->tested[i].boot_outcome);
 		for (k = 0; k < d->tested[i].nruns && d->tested[i].outcomes; k++)
 			free(d->tested[i].outcomes[k]);
 		free(d->tested[i].outcomes);
@@ -133,7 +134,20 @@ int cp_driver_run(struct cp_job *job, int resume, volatile sig_atomic_t *stop,
 		drv_log(&d, "%s\n", d.exec->note);
 	active_exec = d.exec;
 	drv_cache_open(&d);
-	if (job->crash) {
+	if (job->crash && !strncmp(job->crash, "boot failed", 11) &&
+	    (job->crash[11] == '\0' || job->crash[11] == ':')) {
+		/* a boot-failure bisection: the boot test is the reproducer */
+		const char *title = job->crash + 11;
+
+		d.boot_bisect = 1;
+		title += strspn(title, ": ");
+		if (title[0] && !(d.target = strdup(title))) {
+			ret = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		drv_log(&d, "bisecting a boot failure (%s): the boot test is the reproducer\n",
+			title[0] ? title : "any");
+	} else if (job->crash) {
 		d.target = strdup(job->crash);
 		if (!d.target) {
 			ret = cp_error_set(err, CP_ERR_NOMEM, "out of memory");

@@ -31,6 +31,16 @@
 
 enum verdict { V_TARGET, V_CLEAN, V_SKIP };
 
+/* The boot test's verdict on a built commit (boot.c). */
+enum drv_boot {
+	DRV_BOOT_NONE,		/* no boot test (none in the job, or not run) */
+	DRV_BOOT_OK,
+	DRV_BOOT_TARGET,	/* it crashed at boot with the crash bisected */
+	DRV_BOOT_OTHER,		/* another crash: skipped */
+	DRV_BOOT_FAILED,	/* no crash, but no boot either: skipped */
+	DRV_BOOT_INFRA,		/* the host could not run it: skipped */
+};
+
 /* One tested commit, for the summary and result.json. */
 struct tested {
 	struct cp_oid id;
@@ -44,6 +54,9 @@ struct tested {
 	unsigned cap;		/* culprit policy: room in outcomes and run_s */
 	char sig[160];		/* build signature, "" when none */
 	int64_t same_as;	/* git policy: verdict taken from this tested index, or -1 */
+	enum drv_boot boot;	/* the boot test's verdict */
+	char *boot_outcome;	/* its outcome line, or NULL */
+	double boot_s;
 };
 
 struct driver {
@@ -68,7 +81,9 @@ struct driver {
 	 * relative --out (the default "culprit-out") would name another place.
 	 */
 	char *abs_out;
-	char *target;		/* crash title bisected */
+	char *target;		/* crash title bisected (NULL in a boot-failure
+				 * bisection: any boot failure) */
+	int boot_bisect;	/* crash "boot failed[: T]": the boot test is the reproducer */
 	struct tested *tested;
 	size_t ntested;
 	double build_s, test_s;
@@ -140,6 +155,26 @@ int drv_build(struct driver *d, const struct cp_oid *id, const char *hex,
 	      int *ok, double *secs, char *sig, size_t sigsize);
 int drv_run_missing(struct driver *d, struct tested *t, const char *hex,
 		    unsigned base, unsigned n);
+
+/* commands.c: the reproducer's command (the boot test's in a boot-failure bisection) */
+const char *drv_test_cmd(const struct driver *d);
+/* boot.c: the boot test before the reproducer */
+const char *drv_boot_name(enum drv_boot b);
+/* "boot failed: T" or "basic kernel testing failed: T" of the crash bisected */
+int drv_outcome_is_boot_target(const struct driver *d, const char *outcome);
+/*
+ * The boot test of t (built; the worktree holds its build when may_run):
+ * the journal's, or run now when may_run; logged, in t->boot.  *out is
+ * DRV_BOOT_NONE when there is no boot test (or it was not run).
+ */
+int drv_boot_check(struct driver *d, struct tested *t, const char *hex, int may_run,
+		   enum drv_boot *out);
+/* t's boot test for result.json, or NULL */
+json_t *drv_boot_json(const struct tested *t);
+/* commands.c: runs the boot command once and journals it */
+int drv_boot_run(struct driver *d, const char *hex, char *outcome, size_t osize,
+		 char *title, size_t tsize, double *secs);
+#define DRV_BOOT_BLOCKS(t) ((t)->boot >= DRV_BOOT_OTHER)
 
 /* test.c */
 int drv_is_target(struct driver *d, const char *outcome);

@@ -67,6 +67,7 @@ void cp_job_free(struct cp_job *job)
 	free(job->build_cmd);
 	free(job->test_cmd);
 	free(job->crash);
+	free(job->boot_cmd);
 	free(job->out);
 	free(job->compiler);
 	free(job->policy);
@@ -141,6 +142,8 @@ int cp_job_from_json(json_t *obj, struct cp_job *job, struct cp_error *err)
 			ret = take_string(v, key, &job->build_cmd, err);
 		else if (!strcmp(key, "test"))
 			ret = take_string(v, key, &job->test_cmd, err);
+		else if (!strcmp(key, "boot_test"))
+			ret = json_is_null(v) ? 0 : take_string(v, key, &job->boot_cmd, err);
 		else if (!strcmp(key, "crash"))
 			ret = json_is_null(v) ? 0 : take_string(v, key, &job->crash, err);
 		else if (!strcmp(key, "out"))
@@ -243,6 +246,8 @@ json_t *cp_job_to_json(const struct cp_job *job)
 			"any_crash", job->any_crash);
 	if (obj && job->policy)
 		json_object_set_new(obj, "policy", json_string(job->policy));
+	if (obj && job->boot_cmd)
+		json_object_set_new(obj, "boot_test", json_string(job->boot_cmd));
 	if (obj && job->confidence > 0)
 		json_object_set_new(obj, "confidence", json_real(job->confidence));
 	if (obj && job->compilers)
@@ -289,6 +294,10 @@ int cp_job_validate(const struct cp_job *job, struct cp_error *err)
 		return cp_error_set(err, CP_ERR_JOB, "'jobs' must be at least 1");
 	if (job->policy && strcmp(job->policy, "git") && strcmp(job->policy, "culprit"))
 		return cp_error_set(err, CP_ERR_JOB, "'policy' must be \"culprit\" or \"git\"");
+	if (job->crash && !strncmp(job->crash, "boot failed", 11) && !job->boot_cmd)
+		return cp_error_set(err, CP_ERR_JOB,
+				    "a boot-failure bisection (crash \"%s\") needs a boot test: a kernel job, or the job field 'boot_test'",
+				    job->crash);
 	if (job->fix && !job->ngoods)
 		return cp_error_set(err, CP_ERR_JOB,
 				    "a fix bisection needs 'good': the newer commit where the crash is gone");

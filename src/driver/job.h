@@ -20,6 +20,13 @@ struct cp_job {
 	size_t ngoods;
 	char *build_cmd;	/* shell command run in the worktree */
 	char *test_cmd;		/* shell command: one run of the reproducer */
+	/*
+	 * Shell command run once on each built commit before the reproducer
+	 * (the boot test: docs/kernel.md), or NULL.  A kernel job gets
+	 * culprit vm-run --boot.  With crash "boot failed[: TITLE]" it is the
+	 * reproducer itself (a boot-failure bisection).
+	 */
+	char *boot_cmd;
 	char *crash;		/* title of the crash to look for; NULL: seen on bad */
 	char *out;		/* output directory */
 	char *compiler;		/* compiler whose --version is logged ("cc") */

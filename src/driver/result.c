@@ -82,6 +82,8 @@ int drv_write_result(struct driver *d, const char *status, const struct cp_oid *
 			"signature", t->sig[0] ? t->sig : NULL,
 			"runs", runs ? runs : json_null(), "verdict", drv_verdict_name(t->verdict),
 			"evidence", evidence_json(d, t));
+		if (entry && t->boot != DRV_BOOT_NONE)
+			json_object_set_new(entry, "boot", drv_boot_json(t));
 		if (entry && t->same_as >= 0) {
 			cp_oid_to_hex(&d->tested[t->same_as].id, hex);
 			json_object_set_new(entry, "same_signature_as", json_string(hex));

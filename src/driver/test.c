@@ -15,7 +15,9 @@
 
 int drv_is_target(struct driver *d, const char *outcome)
 {
-	if (strncmp(outcome, "crashed: ", 9))
+	if (drv_outcome_is_boot_target(d, outcome))
+		return 1;	/* the crash bisected, at boot */
+	if (d->boot_bisect || strncmp(outcome, "crashed: ", 9))
 		return 0;
 	return d->job->any_crash || !d->target || cp_report_same_title(outcome + 9, d->target);
 }
@@ -139,6 +141,30 @@ int drv_test_commit(struct driver *d, const struct cp_oid *id, const char *label
 		return 0;
 	}
 
+	/* the boot test: a kernel that does not boot cleanly gets no reproducer */
+	{
+		enum drv_boot b;
+
+		ret = drv_boot_check(d, t, hex, done < t->nruns, &b);
+		if (ret)
+			return ret;
+		if (b == DRV_BOOT_TARGET && !done) {
+			/* its crash is one run's evidence, the runs are not needed */
+			t->outcomes[0] = strdup(t->boot_outcome);
+			if (!t->outcomes[0])
+				return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
+			t->nruns = 1;
+			t->verdict = V_TARGET;
+			*verdict = V_TARGET;
+			return 0;
+		}
+		if (DRV_BOOT_BLOCKS(t) && !done) {
+			t->nruns = 0;
+			t->verdict = V_SKIP;
+			*verdict = V_SKIP;
+			return 0;
+		}
+	}
 	ret = drv_run_missing(d, t, hex, 0, t->nruns);
 	if (ret)
 		return ret;

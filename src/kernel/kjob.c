@@ -96,6 +96,9 @@ static int vm_section(json_t *vm, const char *base, json_t **out, struct cp_erro
 
 			if (!a || (strcmp(a, "auto") && strcmp(a, "kvm") && strcmp(a, "tcg")))
 				return cp_error_set(err, CP_ERR_JOB, "vm.accel: must be auto, kvm or tcg");
+		} else if (!strcmp(key, "boot_test")) {
+			if (!json_is_boolean(v))
+				return cp_error_set(err, CP_ERR_JOB, "vm.boot_test: must be true or false");
 		} else if (!strcmp(key, "qemu") || !strcmp(key, "busybox")) {
 			if (!json_is_string(v) || !json_string_length(v))
 				return cp_error_set(err, CP_ERR_JOB, "vm.%s: must be a path", key);
@@ -311,13 +314,15 @@ static char *command(const char *self, const char *sub, const char *json)
 
 /* cp_kernel_job_expand(), and the kernel section as expanded in *kout (may be NULL). */
 static int expand(json_t *job_obj, const char *base, char **build_cmd,
-		  char **test_cmd, json_t **kout, struct cp_error *err)
+		  char **test_cmd, char **boot_cmd, json_t **kout, struct cp_error *err)
 {
 	json_t *k = NULL, *vm = NULL, *r = NULL, *spec = NULL;
 	char *self = NULL, *json = NULL;
 	int ret;
 
 	*build_cmd = *test_cmd = NULL;
+	if (boot_cmd)
+		*boot_cmd = NULL;
 	if (!json_object_get(job_obj, "kernel")) {
 		if (json_object_get(job_obj, "vm") || json_object_get(job_obj, "repro"))
 			return cp_error_set(err, CP_ERR_JOB, "vm and repro need a kernel section");
@@ -337,11 +342,22 @@ static int expand(json_t *job_obj, const char *base, char **build_cmd,
 	if (json) {
 		*build_cmd = command(self, "kernel-build", json);
 		*test_cmd = command(self, "vm-run", json);
+		if (boot_cmd && !json_is_false(json_object_get(vm, "boot_test"))) {
+			*boot_cmd = command(self, "vm-run --boot", json);
+			if (!*boot_cmd) {
+				free(*build_cmd);
+				*build_cmd = NULL;
+			}
+		}
 	}
 	if (!*build_cmd || !*test_cmd) {
 		free(*build_cmd);
 		free(*test_cmd);
 		*build_cmd = *test_cmd = NULL;
+		if (boot_cmd) {
+			free(*boot_cmd);
+			*boot_cmd = NULL;
+		}
 		ret = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 	}
 out:
@@ -359,12 +375,12 @@ out:
 int cp_kernel_job_expand(json_t *job_obj, const char *base, char **build_cmd,
 			 char **test_cmd, struct cp_error *err)
 {
-	return expand(job_obj, base, build_cmd, test_cmd, NULL, err);
+	return expand(job_obj, base, build_cmd, test_cmd, NULL, NULL, err);
 }
 
 int cp_kernel_job_rewrite(json_t *job_obj, const char *base, struct cp_error *err)
 {
-	char *build = NULL, *test = NULL;
+	char *build = NULL, *test = NULL, *boot = NULL;
 	unsigned count;
 	json_t *cc = NULL, *rows, *k = NULL;
 	int ret;
@@ -374,7 +390,7 @@ int cp_kernel_job_rewrite(json_t *job_obj, const char *base, struct cp_error *er
 	if (json_object_get(job_obj, "build") || json_object_get(job_obj, "test"))
 		return cp_error_set(err, CP_ERR_JOB,
 				    "a kernel job makes its own build and test commands: drop \"build\" and \"test\"");
-	ret = expand(job_obj, base, &build, &test, &k, err);
+	ret = expand(job_obj, base, &build, &test, &boot, &k, err);
 	if (ret)
 		return ret;
 	count = cp_kernel_job_vm_count(job_obj);
@@ -395,6 +411,8 @@ int cp_kernel_job_rewrite(json_t *job_obj, const char *base, struct cp_error *er
 		cc = json_array_get(cc, 0);
 	if (json_object_set_new(job_obj, "build", json_string(build)) ||
 	    json_object_set_new(job_obj, "test", json_string(test)) ||
+	    (boot && !json_object_get(job_obj, "boot_test") &&
+	     json_object_set_new(job_obj, "boot_test", json_string(boot))) ||
 	    (count && !json_object_get(job_obj, "runs") &&
 	     json_object_set_new(job_obj, "runs", json_integer(count))) ||
 	    (!json_object_get(job_obj, "compiler") &&
@@ -409,5 +427,6 @@ int cp_kernel_job_rewrite(json_t *job_obj, const char *base, struct cp_error *er
 	json_decref(k);
 	free(build);
 	free(test);
+	free(boot);
 	return ret;
 }

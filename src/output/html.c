@@ -441,7 +441,7 @@ static void tested_table(FILE *o, const struct cp_summary *s, const struct cp_ou
 
 	fprintf(o, "<h2>Runs per tested commit</h2>\n<table id=\"runs\"><tr><th>#</th><th>commit</th>"
 		"<th>label</th><th>verdict</th><th>target</th><th>clean</th><th>other</th><th>infra</th>"
-		"<th>build</th><th>test</th><th>subject</th></tr>\n");
+		"<th>build</th><th>boot test</th><th>test</th><th>subject</th></tr>\n");
 	for (i = 0; i < s->ntested; i++) {
 		const struct cp_summary_tested *t = &s->tested[i];
 		char b[32], tt[32];
@@ -456,8 +456,17 @@ static void tested_table(FILE *o, const struct cp_summary *s, const struct cp_ou
 		fprintf(o, "</td><td>");
 		esc(o, t->verdict[0] ? t->verdict : "unfinished");
 		fprintf(o, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
-			"<td class=\"n\">%u</td><td>%s</td><td>%s</td><td>", t->runs.target,
-			t->runs.clean, t->runs.other, t->runs.infra, t->built == 0 ? "failed" : b, tt);
+			"<td class=\"n\">%u</td><td>%s</td><td", t->runs.target,
+			t->runs.clean, t->runs.other, t->runs.infra, t->built == 0 ? "failed" : b);
+		if (t->boot_outcome && t->boot_outcome[0]) {
+			fprintf(o, " title=\"");
+			esc(o, t->boot_outcome);
+			fprintf(o, "\">");
+			esc(o, t->boot_verdict && t->boot_verdict[0] ? t->boot_verdict : t->boot_outcome);
+		} else {
+			fprintf(o, ">");
+		}
+		fprintf(o, "</td><td>%s</td><td>", tt);
 		if (f->subjects && i < f->nsubjects)
 			esc(o, f->subjects[i]);
 		fprintf(o, "</td></tr>\n");

@@ -65,6 +65,11 @@ int cp_summary_flaky(const struct cp_summary *s)
 
 static int is_target(const struct cp_summary *s, int any_crash, const char *outcome)
 {
+	/* the crash bisected at boot (the boot test's, in a run's place) */
+	if (!strncmp(outcome, "boot failed: ", 13))
+		return s->target && cp_report_same_title(outcome + 13, s->target);
+	if (!strncmp(outcome, "basic kernel testing failed: ", 29))
+		return s->target && cp_report_same_title(outcome + 29, s->target);
 	if (strncmp(outcome, "crashed: ", 9))
 		return 0;
 	return any_crash || !s->target || cp_report_same_title(outcome + 9, s->target);
@@ -123,6 +128,8 @@ static int load_tested(struct cp_summary *s, int any_crash)
 		x->built = json_is_object(build) ? json_is_true(json_object_get(build, "ok")) : -1;
 		x->build_s = num(build, "duration_s");
 		x->run_list = json_is_array(runs) ? runs : NULL;
+		x->boot_verdict = str(json_object_get(t, "boot"), "verdict") ?: "";
+		x->boot_outcome = str(json_object_get(t, "boot"), "outcome") ?: "";
 		json_array_foreach(x->run_list, k, r) {
 			const char *o = str(r, "outcome");
 
@@ -442,6 +449,11 @@ int cp_summary_journal_to_result(const char *text, size_t len, json_t **out,
 		else if (!strcmp(type, "build"))
 			ret = json_object_set_new(t, "build", json_pack("{s:b, s:f}", "ok",
 				json_is_true(json_object_get(rec, "ok")), "duration_s",
+				num(rec, "duration_s"))) ?
+				cp_error_set(err, CP_ERR_NOMEM, "out of memory") : 0;
+		else if (!strcmp(type, "boot"))
+			ret = json_object_set_new(t, "boot", json_pack("{s:s, s:f}", "outcome",
+				str(rec, "outcome") ? str(rec, "outcome") : "", "duration_s",
 				num(rec, "duration_s"))) ?
 				cp_error_set(err, CP_ERR_NOMEM, "out of memory") : 0;
 		else if (!strcmp(type, "run"))

@@ -34,6 +34,10 @@ struct cp_summary_tested {
 	struct cp_run_counts runs;
 	unsigned nruns;
 	json_t *run_list;	/* borrowed array of {index, outcome, duration_s} */
+	/* the boot test (docs/kernel.md): "" when none; else its verdict
+	 * ("OK", "crashed", "another crash", "boot failed", "infra problem")
+	 * and outcome line */
+	const char *boot_verdict, *boot_outcome;
 };
 
 /* A crash other than the target, and where it was seen. */

@@ -37,6 +37,13 @@
 #define CP_VM_MARK_BASIC_FAIL "culprit-vm: basic test failed"
 #define CP_VM_MARK_REPRO "culprit-vm: repro start"
 #define CP_VM_MARK_EXIT "culprit-vm: repro exit status"
+#define CP_VM_MARK_BOOT_DONE "culprit-vm: boot test done"
+
+/*
+ * On the kernel command line of a boot test (culprit vm-run --boot): /init
+ * stops after the basic test, without running the reproducer.
+ */
+#define CP_VM_BOOT_TEST_ARG "culprit.boot_test=1"
 
 #define CP_VM_CMDLINE_DEFAULT \
 	"console=ttyS0 earlyprintk=serial panic_on_warn=1 oops=panic panic=-1"

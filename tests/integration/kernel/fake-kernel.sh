@@ -11,6 +11,7 @@
 #                          bug        the reproducer's crash (a NULL dereference
 #                                     in __x64_sys_sethostname)
 #                          nouser     the kernel stops before user space
+#                          hostfail   QEMU itself fails (a host problem)
 #                          broken     the build fails ("error: ...")
 #                        vmlinux is an ELF object holding the state, so the
 #                        kernel signature follows it.
@@ -80,6 +81,10 @@ report() {	# report TITLE-LINE FUNCTION: a kernel report, then the panic
 	    "[    1.000008]  </TASK>" \
 	    "[    1.000009] Kernel panic - not syncing: Fatal exception"
 }
+if grep -qw hostfail "$kernel"; then
+	echo "qemu-system-x86_64: -accel kvm: failed to initialize kvm: Permission denied" >&2
+	exit 1
+fi
 : > "$console"
 out "[    0.000000] Linux version 6.1.0 (fake) #1"
 if grep -qw bootcrash "$kernel"; then
