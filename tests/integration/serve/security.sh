@@ -157,6 +157,13 @@ head -c 10000 /dev/urandom >"$TMP/bad.db"
 "$CULPRIT" serve --store "$TMP/bad.db" --port 0 >/dev/null 2>"$TMP/err"
 check "serve on a corrupt store exits 17" 17 $?
 check "with one line saying so" 1 "$(grep -c 'corrupt or not a culprit store' "$TMP/err")"
+cp "$S" "$TMP/newer.db"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE culprit_schema SET version = 99"); c.commit()' "$TMP/newer.db"
+"$CULPRIT" serve --store "$TMP/newer.db" --port 0 >/dev/null 2>"$TMP/err"
+check "serve on a store of a newer schema exits 17" 17 $?
+check "with one line saying so" 1 "$(grep -c 'schema version 99, newer than this culprit' "$TMP/err")"
+check "its rows left as they were" "$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM bisections").fetchone()[0])' "$S")" \
+	"$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM bisections").fetchone()[0])' "$TMP/newer.db")"
 expect_status "a short token file" 15 "$CULPRIT" serve --store "$S" --token-file <(echo short)
 expect_status "--listen that is not an address" 2 "$CULPRIT" serve --store "$S" --listen 'localhost; rm'
 finish
