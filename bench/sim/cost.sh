@@ -21,7 +21,7 @@ if [ -z "${CULPRIT:-}" ]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-fams="deterministic flaky-0.5 flaky-0.2 flaky-0.1 masking build-broken noop merge fixed-in-range"
+fams="deterministic flaky-0.5 flaky-0.2 flaky-0.1 masking build-broken noop merge fixed-in-range infra"
 for slots in "20 2" "4 1"; do
 	set -- $slots
 	for f in $fams; do

@@ -157,7 +157,7 @@ int cp_plan_drive(struct cp_bayes *b, const struct cp_plan_ops *ops,
 	struct cp_plan_state st = { 0 };
 	struct cp_plan *plan = malloc(sizeof(*plan));
 	double build_sum = 0, run_sum = 0;
-	unsigned nbuild = 0, nrun = 0;
+	unsigned nbuild = 0, nrun = 0, ninfra = 0;
 	size_t nbuilding = 0, nrunning = 0, i;
 	int ret = 0;
 
@@ -210,6 +210,17 @@ int cp_plan_drive(struct cp_bayes *b, const struct cp_plan_ops *ops,
 			build_sum += res.seconds;
 			nbuild++;
 		} else if (res.kind == CP_BAYES_RUN && drop(running, &nrunning, res.slot)) {
+			if (res.infra) {
+				if (++ninfra > CP_PLAN_INFRA_MAX) {
+					memset(&plan->last, 0, sizeof(plan->last));
+					plan->last.kind = CP_BAYES_DONE;
+					plan->last.reason = CP_BAYES_BUDGET;
+					if (last)
+						*last = plan->last;
+					goto out;
+				}
+				continue;
+			}
 			ret = cp_bayes_add_run(b, res.slot, res.outcome, 1, err);
 			run_sum += res.seconds;
 			nrun++;

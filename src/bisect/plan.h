@@ -60,6 +60,7 @@ struct cp_plan_result {
 	int ok;				/* BUILD */
 	char *signature;		/* BUILD: malloc'd or NULL; freed by cp_plan_drive() */
 	enum cp_bayes_outcome outcome;	/* RUN */
+	int infra;			/* RUN: lost on the host side: no evidence, run again */
 	double seconds;
 };
 
@@ -76,8 +77,12 @@ struct cp_plan_ops {
 
 /*
  * The loop: plan, start, wait for one result, report it to the engine
- * (updating its costs with the measured means), until a plan is done.
+ * (updating its costs with the measured means), until a plan is done.  An
+ * infra result (a VM lost for host reasons) is not evidence: the engine
+ * never sees it, its slot is free again and the next plan asks for the run
+ * again; after CP_PLAN_INFRA_MAX of them the loop ends (DONE, budget).
  */
+#define CP_PLAN_INFRA_MAX 200
 int cp_plan_drive(struct cp_bayes *b, const struct cp_plan_ops *ops,
 		  const struct cp_cost_model *m, struct cp_bayes_action *last,
 		  struct cp_error *err);

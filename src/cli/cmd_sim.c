@@ -170,9 +170,10 @@ int cmd_sim(int argc, char **argv)
 		mach += tr.machine_h;
 		nbin[bin_of(tr.confidence)]++;
 		okbin[bin_of(tr.confidence)] += tr.correct;
-		if (json && json_array_append_new(results, json_pack("{s:b, s:f, s:i, s:i, s:f, s:f, s:f, s:s}",
+		if (json && json_array_append_new(results, json_pack("{s:b, s:f, s:i, s:i, s:i, s:f, s:f, s:f, s:s}",
 				"correct", tr.correct, "confidence", tr.confidence,
-				"builds", (int)tr.builds, "runs", (int)tr.runs, "time_s", tr.time_s,
+				"builds", (int)tr.builds, "runs", (int)tr.runs, "infra", (int)tr.infra,
+				"time_s", tr.time_s,
 				"wall_s", tr.wall_s, "machine_h", tr.machine_h, "found", hex))) {
 			ret = CP_ERR_NOMEM;
 			cp_error_set(&err, ret, "out of memory");

@@ -51,10 +51,15 @@ static void c_step(void *ctx, const struct cp_bayes_action *act)
 		(long long)s.best, s.best_p, (long long)s.runner_up, s.runner_up_p, s.outside_p, s.repro);
 }
 
+/* Runs lost on the host side are run again, this many times at most per run. */
+#define INFRA_RETRIES 5
+
 static enum cp_bayes_outcome classify(struct cp_scenario *sc, enum run_kind kind, size_t bug)
 {
 	if (kind == RUN_OK)
 		return CP_BAYES_CLEAN;
+	if (kind == RUN_INFRA)
+		return CP_BAYES_SILENT;	/* not reached: lost runs are retried */
 	/* the target's title, at boot or during the run, is the target */
 	return bug == sc->target ? CP_BAYES_TARGET : CP_BAYES_SILENT;
 }
@@ -86,7 +91,7 @@ static int c_runs(void *ctx, uint32_t slot, const struct cp_oid *id, unsigned n,
 {
 	struct cul *c = ctx;
 	double start = c->t->now, done = start;
-	unsigned i;
+	unsigned i, tries;
 
 	for (i = 0; i < n; i++) {
 		enum run_kind kind;
@@ -95,6 +100,9 @@ static int c_runs(void *ctx, uint32_t slot, const struct cp_oid *id, unsigned n,
 
 		c->t->now = start;
 		ret = sim_test_run(c->t, id, &kind, &bug, err);
+		/* a lost run is run again once it is over, at most INFRA_RETRIES times */
+		for (tries = 0; !ret && kind == RUN_INFRA && tries < INFRA_RETRIES; tries++)
+			ret = sim_test_run(c->t, id, &kind, &bug, err);
 		if (ret)
 			return ret;
 		if (c->t->now > done)
@@ -125,6 +133,7 @@ static int c_start(void *ctx, const struct cp_bayes_action *act, const struct cp
 
 		ret = sim_test_run(c->t, id, &kind, &bug, err);
 		e.res.outcome = classify(c->t->sc, kind, bug);
+		e.res.infra = kind == RUN_INFRA;
 		e.res.seconds = c->t->last_s;
 	}
 	e.end = c->t->now;
@@ -175,7 +184,7 @@ static int run_until(struct tester *t, const struct cp_oid *id, unsigned max,
 		     unsigned want_t, unsigned want_c, unsigned *tc, unsigned *cc,
 		     unsigned *sc_, struct cp_error *err)
 {
-	unsigned i, nt = 0, nc = 0;
+	unsigned i, nt = 0, nc = 0, lost = 0;
 
 	for (i = 0; i < max && nt < want_t && nc < want_c; i++) {
 		enum run_kind kind;
@@ -184,6 +193,10 @@ static int run_until(struct tester *t, const struct cp_oid *id, unsigned max,
 
 		if (ret)
 			return ret;
+		if (kind == RUN_INFRA && lost++ < INFRA_RETRIES * max) {
+			i--;	/* no verdict: run again */
+			continue;
+		}
 		switch (classify(t->sc, kind, bug)) {
 		case CP_BAYES_TARGET: nt++; (*tc)++; break;
 		case CP_BAYES_CLEAN: nc++; (*cc)++; break;

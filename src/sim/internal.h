@@ -72,6 +72,7 @@ struct cp_scenario {
 	struct cp_cost_model cost;
 	int sequential;			/* culprit policy: one run at a time */
 	int fix;			/* find the fix: bad is the start, goods[0] the fixed end */
+	double infra;			/* share of runs lost on the host side ("infra") */
 	/* a hash table of commits seen so far */
 	struct sim_commit *commits;
 	size_t cap, used;
@@ -114,7 +115,8 @@ void sim_rng_seed(struct rng *r, uint64_t seed);
 uint64_t sim_rng_next(struct rng *r);
 double sim_rng_unit(struct rng *r);
 
-enum run_kind { RUN_OK, RUN_CRASH, RUN_BOOT };
+/* RUN_INFRA: the run was lost on the host side (scenario "infra"): no verdict. */
+enum run_kind { RUN_OK, RUN_CRASH, RUN_BOOT, RUN_INFRA };
 
 struct tester {
 	struct cp_scenario *sc;

@@ -732,7 +732,7 @@ static int load(struct cp_scenario *sc, json_t *root, struct cp_error *err)
 {
 	static const char *const keys[] = { "name", "description", "repo", "generate", "bad",
 		"good", "release_tags", "bugs", "target", "build_fails", "same_binary",
-		"cost", "expect", "fix", NULL };
+		"cost", "expect", "fix", "infra", NULL };
 	json_t *v;
 	const char *bad;
 	int ret;
@@ -776,6 +776,10 @@ static int load(struct cp_scenario *sc, json_t *root, struct cp_error *err)
 		ret = revision_set(sc, v, "same_binary", &sc->noop, &sc->nnoop, err);
 	if (ret)
 		return ret;
+	v = json_object_get(root, "infra");
+	if (v && (!json_is_number(v) || !(json_number_value(v) >= 0 && json_number_value(v) <= 0.9)))
+		return cp_error_set(err, CP_ERR_JOB, "scenario field 'infra' must be a share of runs from 0 to 0.9");
+	sc->infra = v ? json_number_value(v) : 0;
 	v = json_object_get(root, "cost");
 	ret = v ? scenario_cost(v, &sc->cost, err) : (cp_cost_generic(&sc->cost), 0);
 	if (ret)

@@ -130,6 +130,7 @@ static int git_verdict(void *ctx, const struct cp_oid *id, enum verdict *v, stru
 		return ret;
 	}
 	ret = sim_test_run(t, id, &kind, &bug, err);
+	/* a lost run fails the test script as a crash does */
 	*v = (kind == RUN_OK) != !!t->sc->fix ? V_GOOD : V_BAD;
 	return ret;
 }
@@ -226,8 +227,9 @@ static int syz_test(struct syz *z, const struct cp_oid *id, enum verdict *v,
 			done = t->now;
 		if (ret)
 			return ret;
-		if (kind == RUN_CRASH)
-			bad++;	/* no title comparison */
+		/* no title comparison; a lost connection is a crash too (#4888) */
+		if (kind == RUN_CRASH || kind == RUN_INFRA)
+			bad++;
 		else if (kind == RUN_OK)
 			good++;
 		/* a boot failure is a skip run */

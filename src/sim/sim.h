@@ -53,7 +53,8 @@ struct cp_sim_trial {
 	int outside;		/* culprit policy: "not in range" was the answer */
 	int correct;
 	unsigned builds;	/* build attempts, failed ones included */
-	unsigned runs;
+	unsigned runs;		/* run attempts, lost ones included */
+	unsigned infra;		/* runs lost on the host side (scenario "infra") */
 	double time_s;		/* machine seconds: the cost model's builds and runs */
 	double wall_s;		/* wall-clock on the cost model's slots (sim/clock.c) */
 	double machine_h;	/* time_s in hours (build and test slots busy) */

@@ -68,6 +68,12 @@ int sim_test_run(struct tester *t, const struct cp_oid *id, enum run_kind *kind,
 	t->last_s = cp_cost_run(&sc->cost);
 	t->tr->time_s += t->last_s;
 	t->now = sim_clock_run(&t->clock, t->now, t->last_s);
+	/* drawn only when set, so scenarios without it keep their numbers */
+	if (sc->infra > 0 && sim_rng_unit(&t->rng) < sc->infra) {
+		t->tr->infra++;
+		*kind = RUN_INFRA;
+		return 0;
+	}
 	for (b = 0; b < sc->nbugs; b++) {
 		if (!(present >> b & 1))
 			continue;

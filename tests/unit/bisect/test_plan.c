@@ -5,7 +5,8 @@
  * one build slot builds one commit; cp_plan_drive() over an asynchronous
  * fake tester (results in the order they end) names the culprit, keeps
  * two builds in flight at times, never more than the slots, and stops with
- * nothing in flight.
+ * nothing in flight; runs lost on the host side (infra) never move the
+ * posterior.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -134,7 +135,35 @@ struct fake {
 	} ev[64];
 	int nev, builds_now, max_builds_now, runs_now, max_runs_now;
 	unsigned builds, runs;
+	unsigned infra_every;	/* every nth run is lost (0: none) */
+	unsigned infra;
+	int check;		/* the last result was infra: the posterior must not have moved */
+	double post[256];
 };
+
+static void snapshot(struct fake *k, double *out)
+{
+	uint32_t s, n = k->f->graph.n;
+
+	assert_true(n < 256);
+	for (s = 0; s < n; s++)
+		out[s] = cp_bayes_posterior(k->f->e, s);
+	out[n] = cp_bayes_posterior(k->f->e, CP_BAYES_OUTSIDE);
+}
+
+/* Called at every start and wait: after an infra result, nothing moved. */
+static void check_unmoved(struct fake *k)
+{
+	double now[256];
+	uint32_t s;
+
+	if (!k->check)
+		return;
+	snapshot(k, now);
+	for (s = 0; s <= k->f->graph.n; s++)
+		assert_true(now[s] == k->post[s]);
+	k->check = 0;
+}
 
 static int fake_start(void *ctx, const struct cp_bayes_action *act, const struct cp_oid *id,
 		      struct cp_error *err)
@@ -143,6 +172,7 @@ static int fake_start(void *ctx, const struct cp_bayes_action *act, const struct
 	struct cp_plan_result *r;
 
 	(void)err;
+	check_unmoved(k);
 	assert_true(k->nev < 64);
 	r = &k->ev[k->nev].res;
 	memset(r, 0, sizeof(*r));
@@ -160,6 +190,8 @@ static int fake_start(void *ctx, const struct cp_bayes_action *act, const struct
 		r->outcome = index_of(&k->f->h, id) >= k->culprit ? CP_BAYES_TARGET : CP_BAYES_CLEAN;
 		r->seconds = 240;
 		k->runs++;
+		r->infra = k->infra_every && k->runs % k->infra_every == 0;
+		k->infra += (unsigned)r->infra;
 		if (++k->runs_now > k->max_runs_now)
 			k->max_runs_now = k->runs_now;
 	}
@@ -173,6 +205,7 @@ static int fake_wait(void *ctx, struct cp_plan_result *res, struct cp_error *err
 	int i, first = 0;
 
 	(void)err;
+	check_unmoved(k);
 	assert_true(k->nev > 0);
 	for (i = 1; i < k->nev; i++)
 		if (k->ev[i].end < k->ev[first].end)
@@ -186,6 +219,10 @@ static int fake_wait(void *ctx, struct cp_plan_result *res, struct cp_error *err
 	for (i = first; i + 1 < k->nev; i++)
 		k->ev[i] = k->ev[i + 1];
 	k->nev--;
+	if (res->kind == CP_BAYES_RUN && res->infra) {
+		snapshot(k, k->post);
+		k->check = 1;
+	}
 	return 0;
 }
 
@@ -217,10 +254,51 @@ static void drive_names_the_culprit_with_builds_at_once(void **state)
 		assert_int_equal(k.max_builds_now, 2);
 		assert_true(k.max_runs_now <= 4);
 		assert_int_equal(sum.builds, k.builds + 1);	/* + the start commit */
-		assert_int_equal(sum.runs, k.runs + 3);
+		assert_int_equal(sum.runs, k.runs - k.infra + 3);
 		/* git needs 7 or 8 for 128 commits: builds at once cost a few more */
 		assert_true(k.builds <= 16);
 		teardown_engine(&f);
+	}
+}
+
+/*
+ * Every third run is lost (infra): the posterior never moves on one (checked
+ * at the next start or wait), the engine counts only the others, and the
+ * culprit and its confidence are those of the same bisection without losses.
+ */
+static void infra_runs_are_not_evidence(void **state)
+{
+	int culprits[] = { 17, 100 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(culprits) / sizeof(*culprits); i++) {
+		double conf[2];
+		int lossy;
+
+		for (lossy = 0; lossy < 2; lossy++) {
+			struct fixture f;
+			struct cp_cost_model m;
+			struct fake k = { .f = &f, .culprit = culprits[i], .infra_every = lossy ? 3 : 0 };
+			const struct cp_plan_ops ops = { .ctx = &k, .start = fake_start, .wait = fake_wait };
+			struct cp_bayes_action last;
+			struct cp_bayes_summary sum;
+			struct cp_error err;
+
+			setup_engine(&f, 129);
+			cp_cost_kernel(&m);
+			m.test_slots = 4;
+			assert_int_equal(cp_plan_drive(f.e, &ops, &m, &last, &err), 0);
+			assert_int_equal(last.reason, CP_BAYES_CONFIDENT);
+			assert_int_equal(cp_bayes_summarize(f.e, &sum, &err), 0);
+			assert_int_equal(commit_of(&f, (uint32_t)sum.best), culprits[i]);
+			assert_int_equal(sum.runs, k.runs - k.infra + 3);
+			if (lossy)
+				assert_true(k.infra > 3);
+			conf[lossy] = sum.best_p;
+			teardown_engine(&f);
+		}
+		assert_true(conf[1] >= 0.99 && conf[0] >= 0.99);
 	}
 }
 
@@ -229,6 +307,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(two_build_slots_build_two_spread_commits),
 		cmocka_unit_test(drive_names_the_culprit_with_builds_at_once),
+		cmocka_unit_test(infra_runs_are_not_evidence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
