@@ -73,6 +73,7 @@ struct cp_scenario {
 	int sequential;			/* culprit policy: one run at a time */
 	int fix;			/* find the fix: bad is the start, goods[0] the fixed end */
 	double infra;			/* share of runs lost on the host side ("infra") */
+	unsigned syz_minimize;		/* syzkaller: config minimization tests ("syzkaller_minimize") */
 	/* a hash table of commits seen so far */
 	struct sim_commit *commits;
 	size_t cap, used;

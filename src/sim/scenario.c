@@ -732,7 +732,7 @@ static int load(struct cp_scenario *sc, json_t *root, struct cp_error *err)
 {
 	static const char *const keys[] = { "name", "description", "repo", "generate", "bad",
 		"good", "release_tags", "bugs", "target", "build_fails", "same_binary",
-		"cost", "expect", "fix", "infra", NULL };
+		"cost", "expect", "fix", "infra", "syzkaller_minimize", NULL };
 	json_t *v;
 	const char *bad;
 	int ret;
@@ -780,6 +780,10 @@ static int load(struct cp_scenario *sc, json_t *root, struct cp_error *err)
 	if (v && (!json_is_number(v) || !(json_number_value(v) >= 0 && json_number_value(v) <= 0.9)))
 		return cp_error_set(err, CP_ERR_JOB, "scenario field 'infra' must be a share of runs from 0 to 0.9");
 	sc->infra = v ? json_number_value(v) : 0;
+	v = json_object_get(root, "syzkaller_minimize");
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 6))
+		return cp_error_set(err, CP_ERR_JOB, "scenario field 'syzkaller_minimize' must be a whole number from 0 to 6");
+	sc->syz_minimize = v ? (unsigned)json_integer_value(v) : 1;
 	v = json_object_get(root, "cost");
 	ret = v ? scenario_cost(v, &sc->cost, err) : (cp_cost_generic(&sc->cost), 0);
 	if (ret)

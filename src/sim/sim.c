@@ -197,27 +197,28 @@ struct syz {
 	int first;
 	double repro;		/* reproChance */
 	double conf;
+	struct cp_oid *built;	/* commits built so far (the no-op check) */
+	size_t nbuilt;
 };
 
-static int syz_test(struct syz *z, const struct cp_oid *id, enum verdict *v,
-		    struct cp_error *err)
+/*
+ * total runs of id at once (built at ready): bad (crashes, no title
+ * comparison) and good (clean) ones.  A boot failure is a skip run; so is a
+ * run lost on the host side: pkg/bisect's isTransientError ignores
+ * LOST_CONNECTION crashes when the original crash is of another type (its
+ * issue #4888 was that it counted them as crashes).
+ */
+static int syz_runs(struct tester *t, const struct cp_oid *id, unsigned total,
+		    unsigned *bad, unsigned *good, struct cp_error *err)
 {
-	struct tester *t = z->t;
-	unsigned total = (z->first || z->flaky) ? 20 : 10, bad = 0, good = 0, i;
-	unsigned want_good = z->flaky ? 3 * total / 4 : total / 2;
-	unsigned want_bad = total / 6 > 2 ? total / 6 : 2;
-	int ok, ret = sim_test_build(t, id, &ok);
-	double built, done = t->now;
+	double built = t->now, done = t->now;
+	unsigned i;
 
-	z->first = 0;
-	if (ret || !ok) {
-		*v = V_SKIP;
-		return ret;
-	}
-	built = t->now;
+	*bad = *good = 0;
 	for (i = 0; i < total; i++) {
 		enum run_kind kind;
 		size_t bug;
+		int ret;
 
 		/* the runs of one commit all start once it is built; with fewer
 		 * VMs than runs they queue (pkg/bisect runs them in parallel) */
@@ -227,14 +228,34 @@ static int syz_test(struct syz *z, const struct cp_oid *id, enum verdict *v,
 			done = t->now;
 		if (ret)
 			return ret;
-		/* no title comparison; a lost connection is a crash too (#4888) */
-		if (kind == RUN_CRASH || kind == RUN_INFRA)
-			bad++;
+		if (kind == RUN_CRASH)
+			(*bad)++;
 		else if (kind == RUN_OK)
-			good++;
-		/* a boot failure is a skip run */
+			(*good)++;
 	}
 	t->now = done;
+	return 0;
+}
+
+static int syz_test(struct syz *z, const struct cp_oid *id, enum verdict *v,
+		    struct cp_error *err)
+{
+	struct tester *t = z->t;
+	unsigned total = (z->first || z->flaky) ? 20 : 10, bad = 0, good = 0;
+	unsigned want_good = z->flaky ? 3 * total / 4 : total / 2;
+	unsigned want_bad = total / 6 > 2 ? total / 6 : 2;
+	int ok, ret = sim_test_build(t, id, &ok);
+
+	z->first = 0;
+	if (!ret)
+		ret = push(&z->built, &z->nbuilt, id, err);
+	if (ret || !ok) {
+		*v = V_SKIP;
+		return ret;
+	}
+	ret = syz_runs(t, id, total, &bad, &good, err);
+	if (ret)
+		return ret;
 	if (!bad && good >= want_good) {
 		*v = V_GOOD;
 		z->conf *= 1 - pow(1 - z->repro, good);
@@ -265,17 +286,79 @@ static int syz_verdict(void *ctx, const struct cp_oid *id, enum verdict *v, stru
 	return ret;
 }
 
+/*
+ * Config minimization (env.minimizeConfig) on the start commit: each test
+ * is a kernel with another config, so a cold build, and 10 runs (20 once
+ * flaky); its verdict only picks the config, which the simulated bug
+ * ignores.  sc->syz_minimize tests: 1 is dropInstrumentation alone, up to
+ * 6 with the baseline config's delta debugging (at most 5 predicate runs).
+ */
+static int syz_minimize(struct syz *z, struct cp_error *err)
+{
+	struct tester *t = z->t;
+	struct cp_scenario *sc = t->sc;
+	unsigned i, bad, good;
+	int ret = 0;
+
+	for (i = 0; i < sc->syz_minimize && !ret; i++) {
+		t->last_s = sc->cost.build_s;
+		t->tr->builds++;
+		t->tr->time_s += t->last_s;
+		t->now = sim_clock_build(&t->clock, t->now, t->last_s);
+		ret = syz_runs(t, &sc->bad, z->flaky ? 20 : 10, &bad, &good, err);
+	}
+	return ret;
+}
+
+/*
+ * detectNoopChange: a culprit with one parent is compared with its
+ * parent's signature; a parent never tested is built (no runs).
+ */
+static int syz_noop_check(struct syz *z, struct cp_error *err)
+{
+	struct tester *t = z->t;
+	struct cp_scenario *sc = t->sc;
+	const struct cp_oid *parents;
+	size_t np, i;
+	int64_t when;
+	int ok, ret;
+
+	if (!t->tr->found)
+		return 0;
+	ret = sc->src.lookup(sc->src.ctx, &t->tr->commit, &when, &parents, &np, err);
+	if (ret || np != 1)
+		return ret;
+	for (i = 0; i < z->nbuilt; i++)
+		if (cp_oid_equal(&z->built[i], &parents[0]))
+			return 0;
+	return sim_test_build(t, &parents[0], &ok);
+}
+
+static int syzkaller_steps(struct syz *z, struct cp_error *err);
+
 static int policy_syzkaller(struct tester *t, struct cp_error *err)
 {
-	struct cp_scenario *sc = t->sc;
 	struct syz z = { .t = t, .first = 1, .repro = -1, .conf = 1 };
+	int ret = syzkaller_steps(&z, err);
+
+	if (!ret)
+		ret = syz_noop_check(&z, err);
+	free(z.built);
+	return ret;
+}
+
+static int syzkaller_steps(struct syz *z_, struct cp_error *err)
+{
+	struct tester *t = z_->t;
+	struct cp_scenario *sc = t->sc;
+	struct syz *z = z_;
 	const struct cp_oid *goods = sc->goods;
 	size_t ngoods = sc->ngoods, i;
 	struct cp_oid good;
 	enum verdict v;
 	int ret;
 
-	ret = syz_test(&z, &sc->bad, &v, err);
+	ret = syz_test(z, &sc->bad, &v, err);
 	if (ret)
 		return ret;
 	if (v != V_BAD) {
@@ -283,22 +366,25 @@ static int policy_syzkaller(struct tester *t, struct cp_error *err)
 			 "the crash wasn't reproduced on the original commit");
 		return 0;
 	}
+	ret = syz_minimize(z, err);
+	if (ret)
+		return ret;
 	if (sc->fix) {
 		/* HEAD (the fixed end) first: it must be Good */
-		ret = syz_test(&z, &sc->goods[0], &v, err);
+		ret = syz_test(z, &sc->goods[0], &v, err);
 		if (ret)
 			return ret;
 		if (v != V_GOOD) {
 			snprintf(t->tr->note, sizeof(t->tr->note), "the crash is not gone on HEAD");
 			return 0;
 		}
-		ret = git_loop(sc, &sc->goods[0], &sc->bad, 1, syz_verdict, &z, t->tr, err);
-		t->tr->confidence = z.conf;
+		ret = git_loop(sc, &sc->goods[0], &sc->bad, 1, syz_verdict, z, t->tr, err);
+		t->tr->confidence = z->conf;
 		return ret;
 	}
 	if (!ngoods) {
 		for (i = 0; i < sc->nreleases; i++) {
-			ret = syz_test(&z, &sc->releases[i].commit, &v, err);
+			ret = syz_test(z, &sc->releases[i].commit, &v, err);
 			if (ret)
 				return ret;
 			if (v == V_GOOD)
@@ -313,8 +399,8 @@ static int policy_syzkaller(struct tester *t, struct cp_error *err)
 		goods = &good;
 		ngoods = 1;
 	}
-	ret = git_loop(sc, &sc->bad, goods, ngoods, syz_verdict, &z, t->tr, err);
-	t->tr->confidence = z.conf;
+	ret = git_loop(sc, &sc->bad, goods, ngoods, syz_verdict, z, t->tr, err);
+	t->tr->confidence = z->conf;
 	return ret;
 }
 

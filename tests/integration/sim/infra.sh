@@ -2,8 +2,8 @@
 # Runs lost on the host side (scenario "infra", docs/sim.md) are not
 # evidence: with 10% of runs lost the culprit policy is as right and as
 # confident as without, on the same seeds (batches and one run at a time),
-# and only spends more runs; syzkaller counts a lost connection as a crash
-# (its issue #4888) and is wrong more often; a bad share is refused.
+# and only spends more runs; syzkaller skips them (pkg/bisect
+# isTransientError); a bad share is refused.
 . "$(dirname "$0")/../lib.sh"
 
 scenario() {	# scenario NAME INFRA
@@ -25,7 +25,7 @@ for s in clean lossy; do
 		> "$TMP/$s.seq.out"
 	check "$s sequential exits 0" 0 $?
 done
-python3 - "$TMP" <<'PY' && pass "infra: culprit as right and as confident, syzkaller less right" || fail "infra: culprit as right and as confident, syzkaller less right"
+python3 - "$TMP" <<'PY' && pass "infra: culprit as right and as confident" || fail "infra: culprit as right and as confident"
 import json, os, sys
 d = sys.argv[1]
 r = {n: json.load(open(os.path.join(d, n + ".out"))) for n in
@@ -38,8 +38,7 @@ for m in ("culprit", "seq"):
     for t in l["results"]:
         assert t["confidence"] >= 0.99, (m, t)
         assert t["infra"] < t["runs"]
-assert r["lossy.syzkaller"]["accuracy"] < r["clean.syzkaller"]["accuracy"], \
-    (r["lossy.syzkaller"]["accuracy"], r["clean.syzkaller"]["accuracy"])
+# syzkaller skips lost runs (isTransientError); they cost it runs
 assert sum(t["infra"] for t in r["lossy.syzkaller"]["results"]) > 10
 PY
 sed 's/"infra": 0.1/"infra": 1.5/' "$TMP/lossy.json" > "$TMP/bad.json"
