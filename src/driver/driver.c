@@ -24,6 +24,7 @@ static void driver_free(struct driver *d)
 {
 	size_t i, k;
 
+	json_decref(d->releases_skipped);
 	for (i = 0; i < d->ntested; i++) {
 		free(d->tested[i].boot_outcome);
 		for (k = 0; k < d->tested[i].nruns && d->tested[i].outcomes; k++)

@@ -97,6 +97,7 @@ struct driver {
 	struct cp_progress_state pst;
 	char pst_label[64];	/* pst.label points here */
 	struct cp_store *store;	/* job->store opened, or NULL */
+	json_t *releases_skipped;	/* [{"tag", "commit", "reason"}] of the release search */
 };
 
 /* store.c: the row of this bisection in the results store (job->store) */
@@ -192,6 +193,10 @@ int drv_found(struct driver *d, const struct cp_oid *c);
 /* start.c: the start commit must crash (and, bisecting a fix, the fixed end not). */
 int drv_check_start(struct driver *d, const struct cp_oid *start, struct cp_oid **goods,
 		    size_t *ngoods);
+
+/* thin.c: whether culprit can build a release tag (*usable 0: why says why not) */
+int drv_release_usable(struct driver *d, const struct cp_oid *commit, int *usable,
+		       char *why, size_t size);
 
 /* release.c */
 int drv_find_release(struct driver *d, const struct cp_oid *bad, struct cp_oid *good);

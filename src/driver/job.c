@@ -64,6 +64,9 @@ void cp_job_free(struct cp_job *job)
 	for (i = 0; i < job->nartifacts; i++)
 		free(job->artifacts[i]);
 	free(job->artifacts);
+	for (i = 0; i < job->nkconfig_needs; i++)
+		free(job->kconfig_needs[i]);
+	free(job->kconfig_needs);
 	free(job->build_cmd);
 	free(job->test_cmd);
 	free(job->crash);
@@ -162,7 +165,16 @@ int cp_job_from_json(json_t *obj, struct cp_job *job, struct cp_error *err)
 		}
 		else if (!strcmp(key, "good"))
 			ret = take_strings(v, key, &job->goods, &job->ngoods, err);
-		else if (!strcmp(key, "artifacts"))
+		else if (!strcmp(key, "kconfig_needs")) {
+			size_t k;
+
+			ret = take_strings(v, key, &job->kconfig_needs, &job->nkconfig_needs, err);
+			for (k = 0; !ret && k < job->nkconfig_needs; k++)
+				if (strncmp(job->kconfig_needs[k], "CONFIG_", 7) ||
+				    !job->kconfig_needs[k][7])
+					ret = cp_error_set(err, CP_ERR_JOB,
+							   "kconfig_needs[%zu]: must be an option like CONFIG_KASAN", k);
+		} else if (!strcmp(key, "artifacts"))
 			ret = take_strings(v, key, &job->artifacts, &job->nartifacts, err);
 		else if (!strcmp(key, "cache"))
 			ret = take_string(v, key, &job->cache, err);
@@ -252,6 +264,16 @@ json_t *cp_job_to_json(const struct cp_job *job)
 		json_object_set_new(obj, "confidence", json_real(job->confidence));
 	if (obj && job->compilers)
 		json_object_set_new(obj, "compilers", json_deep_copy(job->compilers));
+	if (obj && job->nkconfig_needs) {
+		json_t *a = json_array();
+
+		for (i = 0; a && i < job->nkconfig_needs; i++)
+			json_array_append_new(a, json_string(job->kconfig_needs[i]));
+		if (!a || json_object_set_new(obj, "kconfig_needs", a)) {
+			json_decref(obj);
+			return NULL;
+		}
+	}
 	if (obj && job->nartifacts) {
 		json_t *a = json_array();
 

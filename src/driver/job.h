@@ -36,6 +36,13 @@ struct cp_job {
 	 * logged for a commit is the one its kernel version picks.
 	 */
 	json_t *compilers;
+	/*
+	 * Kconfig options ("CONFIG_X") a tree must know for the job's config
+	 * to hold: release tags without them are skipped (a kernel job: the
+	 * must_hold options that are set).
+	 */
+	char **kconfig_needs;
+	size_t nkconfig_needs;
 	unsigned runs;		/* runs per tested commit */
 	unsigned jobs;		/* runs at once */
 	uint64_t build_timeout;	/* seconds */

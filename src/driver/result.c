@@ -106,6 +106,8 @@ int drv_write_result(struct driver *d, const char *status, const struct cp_oid *
 	if (!root)
 		return cp_error_set(d->err, CP_ERR_NOMEM, "out of memory");
 	json_object_set_new(root, "policy", json_string(d->bayes ? "culprit" : "git"));
+	if (d->releases_skipped)
+		json_object_set(root, "releases_skipped", d->releases_skipped);
 	if (d->bayes_result)
 		json_object_set(root, "bayes", d->bayes_result);
 	if (culprit) {

@@ -378,6 +378,38 @@ int cp_kernel_job_expand(json_t *job_obj, const char *base, char **build_cmd,
 	return expand(job_obj, base, build_cmd, test_cmd, NULL, NULL, err);
 }
 
+/*
+ * The job's "kconfig_needs" (release thinning): the must_hold options the
+ * config sets (not the "is not set" ones: an old kernel lacks those too).
+ * Non-zero when out of memory.
+ */
+static int kconfig_needs(json_t *job_obj, json_t *k)
+{
+	json_t *must = json_object_get(k, "must_hold"), *v, *out;
+	size_t i;
+
+	if (!json_array_size(must) || json_object_get(job_obj, "kconfig_needs"))
+		return 0;
+	out = json_array();
+	if (!out)
+		return -1;
+	json_array_foreach(must, i, v) {
+		struct cp_kernel_option opt;
+
+		if (cp_kernel_option_parse(json_string_value(v) ?: "", &opt) != 1)
+			continue;
+		if (opt.value && json_array_append_new(out, json_string(opt.name))) {
+			free(opt.name);
+			free(opt.value);
+			json_decref(out);
+			return -1;
+		}
+		free(opt.name);
+		free(opt.value);
+	}
+	return json_object_set_new(job_obj, "kconfig_needs", out);
+}
+
 int cp_kernel_job_rewrite(json_t *job_obj, const char *base, struct cp_error *err)
 {
 	char *build = NULL, *test = NULL, *boot = NULL;
@@ -411,6 +443,7 @@ int cp_kernel_job_rewrite(json_t *job_obj, const char *base, struct cp_error *er
 		cc = json_array_get(cc, 0);
 	if (json_object_set_new(job_obj, "build", json_string(build)) ||
 	    json_object_set_new(job_obj, "test", json_string(test)) ||
+	    kconfig_needs(job_obj, k) ||
 	    (boot && !json_object_get(job_obj, "boot_test") &&
 	     json_object_set_new(job_obj, "boot_test", json_string(boot))) ||
 	    (count && !json_object_get(job_obj, "runs") &&

@@ -4,6 +4,7 @@
  */
 #include "vcs/vcs_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,65 @@ int cp_commit_read_file(struct cp_repo *repo, const struct cp_oid *id, const cha
 out:
 	git_blob_free(blob);
 	git_tree_entry_free(e);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return ret;
+}
+
+struct walk_ctx {
+	git_repository *git;
+	const char *prefix;
+	int (*fn)(const char *path, const char *data, size_t len, void *arg);
+	void *arg;
+	int stopped;
+	int failed;
+};
+
+static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	struct walk_ctx *w = payload;
+	const char *name = git_tree_entry_name(e);
+	git_blob *blob = NULL;
+	char path[4096];
+	int r;
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || strncmp(name, w->prefix, strlen(w->prefix)))
+		return 0;
+	if (git_blob_lookup(&blob, w->git, git_tree_entry_id(e)) < 0) {
+		w->failed = 1;
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s%s", root, name);
+	r = w->fn(path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), w->arg);
+	git_blob_free(blob);
+	if (r) {
+		w->stopped = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int cp_commit_foreach_file(struct cp_repo *repo, const struct cp_oid *id, const char *name_prefix,
+			   int (*fn)(const char *path, const char *data, size_t len, void *arg),
+			   void *arg, struct cp_error *err)
+{
+	struct walk_ctx w = { repo->git, name_prefix, fn, arg, 0, 0 };
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	int grc, ret = 0;
+
+	grc = git_commit_lookup(&c, repo->git, cp__git_oid(id));
+	if (grc >= 0)
+		grc = git_commit_tree(&tree, c);
+	if (grc < 0) {
+		ret = cp__object_error(grc, cp__git_oid(id), err);
+		goto out;
+	}
+	grc = git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &w);
+	if (grc < 0 && !w.stopped)
+		ret = cp_error_set(err, CP_ERR_REPO_CORRUPT, "cannot walk the tree of the commit: %s",
+				   w.failed ? "a blob is missing" : cp__git_msg());
+out:
 	git_tree_free(tree);
 	git_commit_free(c);
 	return ret;

@@ -154,6 +154,15 @@ int cp_commit_read_file(struct cp_repo *repo, const struct cp_oid *id, const cha
 			size_t max, char **data, size_t *len, struct cp_error *err);
 
 /*
+ * Calls fn(path, data, len, arg) for each file of commit id's tree whose
+ * name (the last path component) starts with name_prefix, in tree order,
+ * without a checkout; fn returns non-zero to stop the walk (not an error).
+ */
+int cp_commit_foreach_file(struct cp_repo *repo, const struct cp_oid *id, const char *name_prefix,
+			   int (*fn)(const char *path, const char *data, size_t len, void *arg),
+			   void *arg, struct cp_error *err);
+
+/*
  * A release tag vX.Y or vX.Y.Z (digits only: release candidates and other
  * suffixes excluded).  patch is 0 for vX.Y.
  */

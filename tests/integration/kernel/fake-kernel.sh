@@ -24,7 +24,8 @@
 fake_tree() {
 	local d=$1
 	mkdir -p "$d/scripts/kconfig" && git -C "$d" init -q
-	echo "kconfig tools live here" > "$d/scripts/kconfig/README"
+	echo "# the kconfig tools live here" > "$d/scripts/kconfig/Makefile"
+	printf 'config 64BIT\n\tbool\n' > "$d/Kconfig"
 	cat > "$d/Makefile" <<'MK'
 VERSION = 6
 PATCHLEVEL = 1
