@@ -4,6 +4,7 @@
  * vm-run, each given the validated sections as one JSON argument.
  */
 #include "kernel/kernel.h"
+#include "vm/initramfs.h"
 #include "vm/vm.h"
 
 #include <errno.h>
@@ -175,6 +176,17 @@ static int repro_section(json_t *r, const char *base, json_t **out, struct cp_er
 		cp_error_set(err, CP_ERR_JOB, "repro.%s: cannot read %s: %s", kind, p, strerror(errno));
 		free(p);
 		return CP_ERR_JOB;
+	}
+	if (!strcmp(kind, "c")) {
+		/* a reproducer that does not compile would fail every run: refuse the job */
+		struct cp_error ce;
+
+		cp_error_clear(&ce);
+		if (cp_initramfs_check_repro(p, &ce)) {
+			cp_error_set(err, CP_ERR_JOB, "repro.c: %s does not compile: %s", p, ce.msg);
+			free(p);
+			return CP_ERR_JOB;
+		}
 	}
 	*out = json_pack("{s:s}", kind, p);
 	free(p);

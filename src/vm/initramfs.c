@@ -204,10 +204,32 @@ static int compile_repro(const char *src, const char *bin, struct cp_error *err)
 	ret = cp_run_one(&spec, &res, err);
 	if (ret)
 		return ret;
-	if (res.status.exit_code != 0)
+	if (res.status.exit_code != 0) {
+		/* gcc's first "error:" line, else its first line */
+		const char *e = res.tail ? strstr(res.tail, "error:") : NULL, *line = res.tail ? res.tail : "";
+
+		if (e) {
+			while (e > res.tail && e[-1] != '\n')
+				e--;
+			line = e;
+		}
 		ret = cp_error_set(err, CP_ERR_INPUT, "gcc -static %s failed: %.*s", src,
-				   (int)strcspn(res.tail, "\n"), res.tail);
+				   (int)strcspn(line, "\n"), line);
+	}
 	cp_run_result_dispose(&res);
+	return ret;
+}
+
+int cp_initramfs_check_repro(const char *src, struct cp_error *err)
+{
+	char bin[] = "/tmp/culprit-repro-check.XXXXXX";
+	int fd = mkstemp(bin), ret;
+
+	if (fd < 0)
+		return cp_error_set(err, CP_ERR_IO, "cannot create a temporary file: %s", strerror(errno));
+	close(fd);
+	ret = compile_repro(src, bin, err);
+	unlink(bin);
 	return ret;
 }
 

@@ -35,6 +35,13 @@ enum cp_repro_kind {
 	CP_REPRO_SH,	/* a shell script run by busybox sh */
 };
 
+/*
+ * Compiles the C reproducer at src as the image will (gcc -static), into a
+ * temporary file that is removed: CP_ERR_INPUT with gcc's first error line
+ * when it does not compile, so a job can be refused before it starts.
+ */
+int cp_initramfs_check_repro(const char *src, struct cp_error *err);
+
 /* The /init script (static text). */
 const char *cp_initramfs_init_script(void);
 

@@ -102,6 +102,16 @@ fake_job "$TMP/bad2.json" "$r" HEAD "$(nth 1)" "$TMP/b2" "\"compilers_file\": \"
 st=$?
 [ "$st" = 10 ] && grep -q "badtable.txt:2:" "$TMP/bad2.txt" && [ "$(wc -l < "$TMP/bad2.txt")" = 1 ] &&
 	pass "a bad table line: named, exit 10" || fail "bad table: exit $st: $(cat "$TMP/bad2.txt")"
+# a C reproducer that does not compile: refused before anything starts
+printf 'int main(void) { return undeclared_thing; }\n' > "$TMP/bad.c"
+fake_job "$TMP/bad4.json" "$r" HEAD "$(nth 1)" "$TMP/b4"
+sed -i "s|\"sh\": \"$TMP/repro.sh\"|\"c\": \"$TMP/bad.c\"|" "$TMP/bad4.json"
+"$CULPRIT" bisect --job "$TMP/bad4.json" >"$TMP/bad4.txt" 2>&1
+st=$?
+[ "$st" = 10 ] && grep -q "repro.c: $TMP/bad.c does not compile: .*error: .undeclared_thing" "$TMP/bad4.txt" &&
+	[ "$(wc -l < "$TMP/bad4.txt")" = 1 ] && [ ! -d "$TMP/b4" ] &&
+	pass "a reproducer that does not compile: one line, exit 10, nothing started" ||
+	fail "bad reproducer: exit $st: $(cat "$TMP/bad4.txt")"
 # a tree without scripts/kconfig: a reported skip per commit
 git -C "$r" rm -rq scripts/kconfig && commit "$r" 13 "drop kconfig"
 fake_job "$TMP/bad3.json" "$r" HEAD "$(nth 12)" "$TMP/b3" "\"compilers_file\": \"$TMP/table.txt\""
