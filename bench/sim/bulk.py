@@ -204,6 +204,48 @@ def p_range_of(p):
     return "?"
 
 
+def drawn(repos, a):
+    """Draws a.scenarios scenarios over the histories and writes their files."""
+    hists = [History(os.path.abspath(p)) for p in repos]
+    sdir = a.keep or os.path.join(a.tmp, "scenarios")
+    os.makedirs(sdir, exist_ok=True)
+    r = random.Random(a.seed)
+    scen = []
+    idx = 0
+    tries = 0
+    while len(scen) < a.scenarios and tries < a.scenarios * 4:
+        tries += 1
+        h = hists[idx % len(hists)] if len(hists[idx % len(hists)].line) > 20 else hists[-1]
+        # a short history (this project's own) gets ranges that fit it
+        lo = min(a.min_range, len(h.parents) // 3)
+        hi = min(a.max_range, max(lo + 10, len(h.parents) * 2 // 3))
+        got = make_scenario(h, idx, r, lo, hi)
+        idx += 1
+        if not got:
+            continue
+        fam, p, sc = got
+        path = os.path.join(sdir, f"{sc['name']}.json")
+        with open(path, "w") as f:
+            json.dump(sc, f)
+        scen.append((path, fam, p, os.path.basename(h.path)))
+    return scen
+
+
+def reused(sdir):
+    """The scenarios a --keep run wrote, in the order it drew them."""
+    scen = []
+    names = [n for n in os.listdir(sdir) if n.startswith("bulk-") and n.endswith(".json")]
+    for n in sorted(names, key=lambda n: int(n.split("-")[1])):
+        path = os.path.join(sdir, n)
+        with open(path) as f:
+            sc = json.load(f)
+        if not os.path.isdir(sc["repo"]):
+            sys.exit(f"bulk.py: {path}: its history {sc['repo']} is gone")
+        fam = sc["name"].split("-", 2)[2]
+        scen.append((path, fam, sc["bugs"][0]["p"], os.path.basename(sc["repo"])))
+    return scen
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repo", action="append", default=[])
@@ -214,45 +256,33 @@ def main():
     ap.add_argument("--culprit", default=os.environ.get("CULPRIT", ""))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--json", help="write every trial's result here")
-    ap.add_argument("--keep", help="write the scenario files here (default: a temporary directory)")
+    ap.add_argument("--keep", help="write the scenario files (and the made history) here "
+                    "(default: a temporary directory)")
+    ap.add_argument("--reuse", help="bisect the scenarios a --keep run left in this directory "
+                    "instead of drawing new ones (the same ranges for two builds of culprit)")
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--min-range", type=int, default=150)
     ap.add_argument("--max-range", type=int, default=650)
     a = ap.parse_args()
     if not a.culprit:
         sys.exit("bulk.py: give --culprit PATH or set CULPRIT")
-    tmp = tempfile.mkdtemp(prefix="culprit-bulk-")
+    a.tmp = tempfile.mkdtemp(prefix="culprit-bulk-")
     try:
-        repos = list(a.repo)
-        if not repos:
-            repos.append(ROOT)
-            hist = os.path.join(tmp, "git-shaped.git")
-            subprocess.run([sys.executable, os.path.join(ROOT, "bench", "next", "make-history.py"),
-                            hist, "--commits", "4000", "--seed", str(a.seed)],
-                           check=True, capture_output=True)
-            repos.append(hist)
-        hists = [History(os.path.abspath(p)) for p in repos]
-        sdir = a.keep or os.path.join(tmp, "scenarios")
-        os.makedirs(sdir, exist_ok=True)
-        r = random.Random(a.seed)
-        scen = []
-        idx = 0
-        tries = 0
-        while len(scen) < a.scenarios and tries < a.scenarios * 4:
-            tries += 1
-            h = hists[idx % len(hists)] if len(hists[idx % len(hists)].line) > 20 else hists[-1]
-            # a short history (this project's own) gets ranges that fit it
-            lo = min(a.min_range, len(h.parents) // 3)
-            hi = min(a.max_range, max(lo + 10, len(h.parents) * 2 // 3))
-            got = make_scenario(h, idx, r, lo, hi)
-            idx += 1
-            if not got:
-                continue
-            fam, p, sc = got
-            path = os.path.join(sdir, f"{sc['name']}.json")
-            with open(path, "w") as f:
-                json.dump(sc, f)
-            scen.append((path, fam, p, os.path.basename(h.path)))
+        if a.reuse:
+            scen = reused(a.reuse)
+        else:
+            repos = list(a.repo)
+            if not repos:
+                repos.append(ROOT)
+                # kept with the scenarios, so that --reuse finds it
+                hist = os.path.join(a.keep or a.tmp, "git-shaped.git")
+                if not os.path.isdir(hist):
+                    subprocess.run([sys.executable,
+                                    os.path.join(ROOT, "bench", "next", "make-history.py"),
+                                    hist, "--commits", "4000", "--seed", str(a.seed)],
+                                   check=True, capture_output=True)
+                repos.append(hist)
+            scen = drawn(repos, a)
         policies = a.policies.split(",")
         results = {}
         with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
@@ -264,8 +294,7 @@ def main():
         ok = check(scen, results, policies) if a.check else True
         return 0 if ok else 1
     finally:
-        if not a.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(a.tmp, ignore_errors=True)
 
 
 def trials_of(scen, results, pol):

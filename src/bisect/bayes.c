@@ -27,6 +27,9 @@ void cp_bayes_config_init(struct cp_bayes_config *cfg)
 	cfg->prior_reliable = 0.1;
 	cfg->reliable_a = 8.0;
 	cfg->reliable_b = 0.5;
+	cfg->prior_rare = 0.3;
+	cfg->rare_a = 1.0;
+	cfg->rare_b = 12.0;
 }
 
 /* Candidate parent k of i (k-th entry), honouring first-parent mode. */
@@ -120,6 +123,16 @@ int cp_bayes_new(struct cp_bayes **out, const struct cp_graph *graph,
 		b->cfg.reliable_a = 8;
 	if (!(b->cfg.reliable_b > 0))
 		b->cfg.reliable_b = 0.5;
+	if (b->cfg.prior_rare < 0)
+		b->cfg.prior_rare = 0;
+	else if (!(b->cfg.prior_rare > 0))
+		b->cfg.prior_rare = 0.3;
+	if (b->cfg.prior_reliable + b->cfg.prior_rare > 0.999)
+		b->cfg.prior_rare = 0.999 - b->cfg.prior_reliable;
+	if (!(b->cfg.rare_a > 0))
+		b->cfg.rare_a = 1;
+	if (!(b->cfg.rare_b > 0))
+		b->cfg.rare_b = 12;
 	if (!(b->cfg.build_cost > 0))
 		b->cfg.build_cost = 600;
 	if (!(b->cfg.run_cost > 0))
@@ -285,6 +298,11 @@ int cp_bayes_add_run(struct cp_bayes *b, uint32_t slot, enum cp_bayes_outcome ou
 }
 
 /* The candidates slot contains, as a bitset (NULL for a good: none). */
+const struct cp_bayes_config *cp_bayes_config_of(const struct cp_bayes *b)
+{
+	return &b->cfg;
+}
+
 double cp_bayes_posterior(struct cp_bayes *b, int64_t slot)
 {
 	struct cp_error err;

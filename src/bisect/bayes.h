@@ -12,9 +12,10 @@
  * crash, a boot failure, an infra problem: no evidence either way).  Where
  * the culprit is contained, a non-silent run shows the target with the
  * chance of reproducing p, unknown, integrated out exactly (beta-binomial)
- * under a two-component prior: a reliable reproducer (Beta(reliable_a,
- * reliable_b), weight prior_reliable) or a flaky one (Beta(prior_a,
- * prior_b)); elsewhere with the small modelled
+ * under a three-component prior: a reliable reproducer (Beta(reliable_a,
+ * reliable_b), weight prior_reliable), a rare one (Beta(rare_a, rare_b),
+ * weight prior_rare) or a flaky one (Beta(prior_a, prior_b)); elsewhere
+ * with the small modelled
  * false-positive rate.  The prior is uniform over candidates, with
  * prior_outside on "not in range".  Commits whose builds have equal
  * signatures are one binary: a hypothesis that would make them differ is
@@ -99,18 +100,20 @@ struct cp_bayes_config {
 	/* Commits for git's choice (cp_git_next); NULL: the engine's own only. */
 	const struct cp_commit_source *src;
 	/*
-	 * The prior of the chance of reproducing is a mixture: with weight
-	 * prior_reliable, Beta(reliable_a, reliable_b), a reproducer that
-	 * (nearly) always crashes; otherwise Beta(prior_a, prior_b), a flaky
-	 * one.  Defaults 0.1, (8, 0.5); prior_reliable < 0 turns the
-	 * reliable component off.  (At 0.3 a p = 0.5 reproducer that happens
-	 * to crash ~8 times in a row passed for a reliable one too often.
-	 * The flaky component is Beta(1, 3), mean 0.25: with Beta(1, 2) a
-	 * p = 0.1 reproducer was wrong in 1.6% of the trials stopped at 0.99,
-	 * with Beta(1, 3) in 0.8%; bench/README.md.)
+	 * The prior of the chance of reproducing is a mixture of three
+	 * (docs/model.md): with weight prior_reliable, Beta(reliable_a,
+	 * reliable_b), a reproducer that (nearly) always crashes; with weight
+	 * prior_rare, Beta(rare_a, rare_b), one that seldom does; otherwise
+	 * Beta(prior_a, prior_b), a flaky one.  Defaults 0.1, (8, 0.5); 0.3,
+	 * (1, 12); (1, 3).  A weight < 0 turns its component off.  Without
+	 * the rare component a p = 0.1 bug that crashed a few times early
+	 * looked like p = 0.3, and a handful of clean runs on a bad commit
+	 * passed for proof that it was good: claimed 0.99, right 0.94.
 	 */
 	double prior_reliable;
 	double reliable_a, reliable_b;
+	double prior_rare;
+	double rare_a, rare_b;
 };
 
 void cp_bayes_config_init(struct cp_bayes_config *cfg);
@@ -210,6 +213,9 @@ int cp_bayes_next(struct cp_bayes *b, struct cp_bayes_action *out, struct cp_err
  * engine asks no more of it (a caller may report it as skipped).
  */
 int cp_bayes_untestable(const struct cp_bayes *b, uint32_t slot);
+
+/* The configuration in use: the caller's with defaults filled in. */
+const struct cp_bayes_config *cp_bayes_config_of(const struct cp_bayes *b);
 
 /* Posterior of candidate slot, or of "not in range" for CP_BAYES_OUTSIDE. */
 double cp_bayes_posterior(struct cp_bayes *b, int64_t slot);

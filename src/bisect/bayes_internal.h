@@ -96,12 +96,15 @@ static inline int runnable(const struct slot *s)
 /*
  * The prior of the chance of reproducing p: component 0 is the flaky
  * Beta(prior_a, prior_b), component 1 the reliable Beta(reliable_a,
- * reliable_b).  For tin target and cin clean runs: the log marginal
- * likelihood (p integrated out), the posterior component weights r[2] and
- * the component parameters (x[k], y[k]: Beta(x, y) posteriors).
+ * reliable_b), component 2 the rare Beta(rare_a, rare_b).  For tin target
+ * and cin clean runs: the log marginal likelihood (p integrated out), the
+ * posterior component weights r[] and the component parameters (x[k],
+ * y[k]: Beta(x, y) posteriors).
  */
+#define PMIX_K 3
+
 struct pmix {
-	double logl, r[2], x[2], y[2];
+	double logl, r[PMIX_K], x[PMIX_K], y[PMIX_K];
 };
 
 int cpb_nomem(struct cp_error *err);

@@ -53,34 +53,55 @@ double cpb_lbeta(double x, double y)
 }
 
 
-void cpb_pmix_eval(const struct cp_bayes_config *cf, double tin, double cin,
-		      struct pmix *m)
+/*
+ * The three components of the prior of p, as (weight, a, b): the flaky
+ * Beta(prior_a, prior_b) takes what the reliable and rare weights leave.
+ */
+static void components(const struct cp_bayes_config *cf, double w[PMIX_K],
+		       double a[PMIX_K], double bb[PMIX_K])
 {
-	double w1 = cf->prior_reliable, l0, l1, mx;
+	w[1] = cf->prior_reliable > 0 ? cf->prior_reliable : 0;
+	w[2] = cf->prior_rare > 0 ? cf->prior_rare : 0;
+	w[0] = 1 - w[1] - w[2];
+	a[0] = cf->prior_a;
+	bb[0] = cf->prior_b;
+	a[1] = cf->reliable_a;
+	bb[1] = cf->reliable_b;
+	a[2] = cf->rare_a;
+	bb[2] = cf->rare_b;
+}
 
-	m->x[0] = cf->prior_a + tin;
-	m->y[0] = cf->prior_b + cin;
-	m->x[1] = cf->reliable_a + tin;
-	m->y[1] = cf->reliable_b + cin;
-	l0 = log1p(-w1) + cpb_lbeta(m->x[0], m->y[0]) - cpb_lbeta(cf->prior_a, cf->prior_b);
-	if (w1 <= 0) {
-		m->logl = l0;
-		m->r[0] = 1;
-		m->r[1] = 0;
-		return;
+void cpb_pmix_eval(const struct cp_bayes_config *cf, double tin, double cin,
+		   struct pmix *m)
+{
+	double w[PMIX_K], a[PMIX_K], bb[PMIX_K], l[PMIX_K], mx = -INFINITY, sum = 0;
+	int k;
+
+	components(cf, w, a, bb);
+	for (k = 0; k < PMIX_K; k++) {
+		m->x[k] = a[k] + tin;
+		m->y[k] = bb[k] + cin;
+		l[k] = w[k] > 0 ? log(w[k]) + cpb_lbeta(m->x[k], m->y[k]) - cpb_lbeta(a[k], bb[k])
+				: -INFINITY;
+		if (l[k] > mx)
+			mx = l[k];
 	}
-	l1 = log(w1) + cpb_lbeta(m->x[1], m->y[1]) - cpb_lbeta(cf->reliable_a, cf->reliable_b);
-	mx = l0 > l1 ? l0 : l1;
-	m->logl = mx + log(exp(l0 - mx) + exp(l1 - mx));
-	m->r[0] = exp(l0 - m->logl);
-	m->r[1] = exp(l1 - m->logl);
+	for (k = 0; k < PMIX_K; k++)
+		sum += w[k] > 0 ? exp(l[k] - mx) : 0;
+	m->logl = mx + log(sum);
+	for (k = 0; k < PMIX_K; k++)
+		m->r[k] = w[k] > 0 ? exp(l[k] - m->logl) : 0;
 }
 
 /* Posterior mean of p. */
 double cpb_pmix_mean(const struct pmix *m)
 {
-	return m->r[0] * m->x[0] / (m->x[0] + m->y[0]) +
-	       m->r[1] * m->x[1] / (m->x[1] + m->y[1]);
+	double mean = 0;
+	int k;
+
+	for (k = 0; k < PMIX_K; k++)
+		mean += m->r[k] * m->x[k] / (m->x[k] + m->y[k]);
+	return mean;
 }
 
 /* Continued fraction of the regularized incomplete beta (Lentz). */
@@ -145,7 +166,7 @@ double cpb_pmix_quantile(const struct pmix *m, double q)
 		double mid = (lo + hi) / 2, c = 0;
 		int k;
 
-		for (k = 0; k < 2; k++)
+		for (k = 0; k < PMIX_K; k++)
 			if (m->r[k] > 0)
 				c += m->r[k] * cpb_beta_cdf(m->x[k], m->y[k], mid);
 		if (c < q)

@@ -32,6 +32,7 @@ static void bisect_usage(FILE *out)
 		"usage: culprit bisect --repo DIR --bad REV [--good REV]... --build CMD --test CMD\n"
 		"                      [--runs N] [--jobs N] [--crash TITLE] [--fix] [--any-crash]\n"
 		"                      [--policy culprit|git] [--confidence P] [--artifact PATH]...\n"
+		"                      [--max-runs N] [--max-builds N]\n"
 		"                      [--first-parent] [--out DIR] [--build-timeout S] [--run-timeout S]\n"
 		"                      [--output-max BYTES] [--compiler CC]\n"
 		"                      [--cache DIR] [--executor local|slurm]\n"
@@ -48,7 +49,10 @@ static void bisect_usage(FILE *out)
 		"  (the crash bisected, clean, or another crash), runs and builds are chosen\n"
 		"  by information per second, and it stops when one commit reaches the\n"
 		"  --confidence target (default 0.99) and is verified.  --runs is the runs\n"
-		"  on the start commit (and, with --fix, per piece of evidence).\n"
+		"  on the start commit (and, with --fix, per piece of evidence).  When the\n"
+		"  --max-runs or --max-builds budget is spent (or nothing left to test can\n"
+		"  help) below the target, the result is \"uncertain\" (exit 16): the\n"
+		"  candidates and their posteriors, no culprit.\n"
 		"--policy git: git bisect's choices, --runs runs on every commit.\n"
 		"--artifact PATH: a build output (path or glob relative to the worktree,\n"
 		"  repeatable) hashed into the build signature; commits with equal\n"
@@ -131,6 +135,8 @@ int cmd_bisect(int argc, char **argv)
 		{ "any-crash", no_argument, NULL, 'A' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "confidence", required_argument, NULL, 'K' },
+		{ "max-runs", required_argument, NULL, 'M' },
+		{ "max-builds", required_argument, NULL, 'N' },
 		{ "first-parent", no_argument, NULL, 'P' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "build-timeout", required_argument, NULL, 'x' },
@@ -239,6 +245,15 @@ int cmd_bisect(int argc, char **argv)
 				ret = cp_error_set(&err, CP_ERR_USAGE, "--executor: %s", msg);
 			}
 			break;
+		case 'M': case 'N':
+			if (parse_uint(optarg, c == 'M' ? 1000000 : 100000, &u) || u == 0) {
+				ret = cp_error_set(&err, CP_ERR_USAGE, "bad number '%s' for --%s", optarg,
+						   c == 'M' ? "max-runs" : "max-builds");
+				break;
+			}
+			if (c == 'M') job.max_runs = (unsigned)u;
+			else job.max_builds = (unsigned)u;
+			break;
 		case 'n': case 'j': case 'x': case 'y':
 			if (parse_uint(optarg, c == 'n' ? 10000 : c == 'j' ? 256 : 604800, &u) ||
 			    u == 0) {
@@ -316,7 +331,7 @@ int cmd_bisect(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ret = cp_driver_run(&job, resume != NULL, &stop_requested, &err);
-	if (ret == 0 || ret == CP_ERR_RANGE) {
+	if (ret == 0 || ret == CP_ERR_RANGE || ret == CP_ERR_UNCERTAIN) {
 		/* report.txt and index.html, from result.json */
 		struct cp_error oerr;
 

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define UNCERTAIN_MAX 5	/* candidates an uncertain result lists */
+
 enum cp_bayes_outcome drv_evidence_of(struct driver *d, const char *outcome)
 {
 	if (drv_is_target(d, outcome))
@@ -361,6 +363,38 @@ static int bayes_drive(struct driver *d, struct cp_bayes_action *last)
 }
 
 /*
+ * The evidence could not reach the confidence target (the budget is spent,
+ * or nothing left to do carries information): status "uncertain" with the
+ * leading candidates and their posteriors, never a single answer.
+ */
+static int uncertain(struct driver *d, const struct cp_bayes_summary *sum,
+		     const struct cp_bayes_action *last)
+{
+	struct cp_oid cands[UNCERTAIN_MAX];
+	double post[UNCERTAIN_MAX];
+	char hex[CP_OID_HEXSZ + 1];
+	size_t nc, i;
+	int ret;
+
+	nc = drv_bayes_candidates(d, cands, post, UNCERTAIN_MAX);
+	drv_log(d, "uncertain: no %s reached the confidence target %.3f (%s); the candidates:\n",
+		d->job->fix ? "fix" : "culprit", d->pst.target_p,
+		last->reason == CP_BAYES_BUDGET ? "the budget is spent" :
+		"no test left carries enough information");
+	for (i = 0; i < nc; i++) {
+		cp_oid_to_hex(&cands[i], hex);
+		drv_log(d, "  %s %.4f\n", hex, post[i]);
+	}
+	/* drv_write_result() adds their posteriors ("posterior") */
+	ret = drv_write_result(d, "uncertain", NULL, cands, nc);
+	if (ret)
+		return ret;
+	return cp_error_set(d->err, CP_ERR_UNCERTAIN,
+			    "uncertain: the best candidate has posterior %.3f, below %.3f "
+			    "(%zu candidates in result.json)", sum->best_p, d->pst.target_p, nc);
+}
+
+/*
  * The culprit policy.  Cause: the candidates are the start commit's
  * ancestors that are not the good commits'.  Fix: the fixed end's that are
  * not the start commit's, which plays the good commit (it contains no fix).
@@ -393,7 +427,8 @@ int drv_bayes_loop(struct driver *d, const struct cp_oid *start,
 	cfg.fix = d->job->fix;
 	cfg.one_worktree = 1;
 	cfg.src = &d->src;
-	cfg.max_runs = 100 * d->job->runs + 1000;
+	cfg.max_runs = d->job->max_runs ? d->job->max_runs : 100 * d->job->runs + 1000;
+	cfg.max_builds = d->job->max_builds;
 	{
 		double bc, rc;
 
@@ -452,22 +487,19 @@ int drv_bayes_loop(struct driver *d, const struct cp_oid *start,
 		free(show);
 		if (!ret)
 			ret = drv_found(d, c);
+	} else if (sum.best >= 0) {
+		ret = uncertain(d, &sum, &last);
 	} else {
-		struct cp_oid cands[2];
+		struct cp_oid cands[1];
 		size_t nc = 0;
 
-		if (sum.best >= 0)
-			cands[nc++] = *cp_bayes_slot_oid(d->bayes, (uint32_t)sum.best);
 		if (sum.runner_up >= 0)
 			cands[nc++] = *cp_bayes_slot_oid(d->bayes, (uint32_t)sum.runner_up);
 		ret = drv_write_result(d, "inconclusive", NULL, cands, nc);
 		if (!ret)
-			ret = cp_error_set(d->err, CP_ERR_RANGE,
-					   sum.best == CP_BAYES_OUTSIDE ?
-					   (d->job->fix ?
-					    "the crash seems gone before the start commit (not in range: %.3f)" :
-					    "the crash seems older than the good commits (not in range: %.3f)") :
-					   "inconclusive: the best candidate has posterior %.3f (see result.json)",
+			ret = cp_error_set(d->err, CP_ERR_RANGE, d->job->fix ?
+					   "the crash seems gone before the start commit (not in range: %.3f)" :
+					   "the crash seems older than the good commits (not in range: %.3f)",
 					   sum.best_p);
 	}
 out:

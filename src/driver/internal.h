@@ -211,6 +211,12 @@ int drv_bayes_loop(struct driver *d, const struct cp_oid *start, struct cp_oid *
 		   size_t ngoods);
 
 /* verify.c: the engine's answer in the log and result.json's "bayes" */
+/*
+ * The max candidates of the highest posterior (at least 1e-4), best first,
+ * with their posteriors: what an uncertain result offers instead of a culprit.
+ */
+size_t drv_bayes_candidates(struct driver *d, struct cp_oid *cands, double *post,
+			    size_t max);
 int drv_bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 		     const struct cp_bayes_action *last);
 

@@ -197,6 +197,12 @@ int cp_job_from_json(json_t *obj, struct cp_job *job, struct cp_error *err)
 		else if (!strcmp(key, "runs")) {
 			ret = take_uint(v, key, 10000, &u, err);
 			job->runs = (unsigned)u;
+		} else if (!strcmp(key, "max_runs")) {
+			ret = take_uint(v, key, 1000000, &u, err);
+			job->max_runs = (unsigned)u;
+		} else if (!strcmp(key, "max_builds")) {
+			ret = take_uint(v, key, 100000, &u, err);
+			job->max_builds = (unsigned)u;
 		} else if (!strcmp(key, "jobs")) {
 			ret = take_uint(v, key, 256, &u, err);
 			job->jobs = (unsigned)u;
@@ -262,6 +268,10 @@ json_t *cp_job_to_json(const struct cp_job *job)
 		json_object_set_new(obj, "boot_test", json_string(job->boot_cmd));
 	if (obj && job->confidence > 0)
 		json_object_set_new(obj, "confidence", json_real(job->confidence));
+	if (obj && job->max_runs)
+		json_object_set_new(obj, "max_runs", json_integer(job->max_runs));
+	if (obj && job->max_builds)
+		json_object_set_new(obj, "max_builds", json_integer(job->max_builds));
 	if (obj && job->compilers)
 		json_object_set_new(obj, "compilers", json_deep_copy(job->compilers));
 	if (obj && job->nkconfig_needs) {

@@ -56,6 +56,8 @@ struct cp_job {
 	 */
 	char *policy;
 	double confidence;	/* culprit policy: stop at this posterior (0: 0.99) */
+	/* culprit policy: the budget (0: 100 * runs + 1000 runs, no build limit) */
+	unsigned max_runs, max_builds;
 	/*
 	 * Build artifacts (paths or globs relative to the worktree) hashed
 	 * into the build signature after a successful build.

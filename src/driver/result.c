@@ -110,6 +110,20 @@ int drv_write_result(struct driver *d, const char *status, const struct cp_oid *
 		json_object_set(root, "releases_skipped", d->releases_skipped);
 	if (d->bayes_result)
 		json_object_set(root, "bayes", d->bayes_result);
+	if (d->bayes && d->graph) {
+		/* the leading candidates, as the page draws them */
+		struct cp_oid ids[5];
+		double post[5];
+		size_t n = drv_bayes_candidates(d, ids, post, 5);
+		json_t *list = json_array();
+
+		for (i = 0; i < n && list; i++) {
+			cp_oid_to_hex(&ids[i], hex);
+			json_array_append_new(list, json_pack("{s:s, s:f}", "commit", hex, "p", post[i]));
+		}
+		if (list)
+			json_object_set_new(root, "posterior", list);
+	}
 	if (culprit) {
 		cp_oid_to_hex(culprit, hex);
 		if (cp_commit_info_load(d->repo, culprit, 0, &info, d->err) == 0) {

@@ -41,8 +41,11 @@ void drv_store_finish(struct driver *d, int status)
 {
 	if (!d->store)
 		return;
-	drv_store_update(d, status == 0 || status == CP_ERR_RANGE ? "done"
-			 : status == CP_ERR_INTERRUPTED ? "interrupted" : "failed");
+	/* an uncertain or inconclusive end is a finished bisection: result.json says which */
+	if (status == 0 || status == CP_ERR_RANGE || status == CP_ERR_UNCERTAIN)
+		drv_store_update(d, "done");
+	else
+		drv_store_update(d, status == CP_ERR_INTERRUPTED ? "interrupted" : "failed");
 	cp_store_close(d->store);
 	d->store = NULL;
 }

@@ -9,6 +9,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * What the reported confidence assumes (docs/model.md), for result.json and
+ * the page: a posterior is only as true as its model.
+ */
+static json_t *model_json(const struct cp_bayes *b)
+{
+	const struct cp_bayes_config *c = cp_bayes_config_of(b);
+	double flaky = 1 - c->prior_reliable - c->prior_rare;
+
+	return json_pack("{s:s, s:[{s:s, s:f, s:f, s:f}, {s:s, s:f, s:f, s:f}, {s:s, s:f, s:f, s:f}],"
+			 " s:f, s:f, s:[s, s, s, s]}",
+		"hypotheses", "one commit of the range introduced the crash, or it is older "
+			"than the good commits (not in range)",
+		"prior_p",
+		"component", "reliable", "weight", c->prior_reliable, "a", c->reliable_a,
+			"b", c->reliable_b,
+		"component", "flaky", "weight", flaky, "a", c->prior_a, "b", c->prior_b,
+		"component", "rare", "weight", c->prior_rare, "a", c->rare_a, "b", c->rare_b,
+		"false_positive", c->false_positive,
+		"prior_not_in_range", c->prior_outside,
+		"assumptions",
+		"every commit that contains the culprit shows the crash with one chance p, "
+			"unknown (Beta mixture prior above); a p that changes along the range is "
+			"not modelled, only guarded against by the parent check",
+		"a commit without the culprit shows the crash only by a false positive",
+		"other crashes, boot failures and infra problems are no evidence either way",
+		"runs are independent: the chance of a crash does not depend on earlier runs");
+}
+
 int drv_bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 		     const struct cp_bayes_action *last)
 {
@@ -101,6 +130,30 @@ int drv_bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 		json_object_set_new(obj, "runner_up", json_pack("{s:s, s:f}", "commit", hex,
 								"posterior", s->runner_up_p));
 	}
+	json_object_set_new(obj, "model", model_json(d->bayes));
 	d->bayes_result = obj;
 	return 0;
+}
+
+size_t drv_bayes_candidates(struct driver *d, struct cp_oid *cands, double *post,
+			    size_t max)
+{
+	uint32_t n = d->graph ? d->graph->n : 0, i;
+	size_t nc = 0, k;
+
+	for (i = 0; i < n; i++) {
+		double p = cp_bayes_posterior(d->bayes, i);
+
+		if (p < 1e-4 || (nc == max && p <= post[nc - 1]))
+			continue;
+		if (nc < max)
+			nc++;
+		for (k = nc - 1; k > 0 && post[k - 1] < p; k--) {
+			post[k] = post[k - 1];
+			cands[k] = cands[k - 1];
+		}
+		post[k] = p;
+		cands[k] = *cp_bayes_slot_oid(d->bayes, i);
+	}
+	return nc;
 }

@@ -435,6 +435,28 @@ static void row(FILE *o, const char *k, const char *v)
 	fprintf(o, "</td></tr>\n");
 }
 
+/* What the reported confidence assumes (result.json bayes.model). */
+static void model_list(FILE *o, const struct cp_summary *s)
+{
+	const char *as[8];
+	char prior[256];
+	size_t n, i;
+
+	cp_summary_model(s, prior, sizeof(prior), as, 8, &n);
+	if (!prior[0])
+		return;
+	fprintf(o, "<h2>What the confidence assumes</h2>\n<ul id=\"model\">\n"
+		"<li>the chance of reproducing has the prior ");
+	esc(o, prior);
+	fprintf(o, "</li>\n");
+	for (i = 0; i < n; i++) {
+		fprintf(o, "<li>");
+		esc(o, as[i]);
+		fprintf(o, "</li>\n");
+	}
+	fprintf(o, "</ul>\n");
+}
+
 static void tested_table(FILE *o, const struct cp_summary *s, const struct cp_output_facts *f)
 {
 	size_t i;
@@ -545,6 +567,22 @@ int cp_output_html(const struct cp_summary *s, const struct cp_output_facts *f,
 		row(o, "flag", "other crashes seen in the range (see the report)");
 	for (i = 0; i < s->nflags; i++)
 		row(o, "flag", s->flags[i]);
+	if (!strcmp(s->status, "uncertain") || !strcmp(s->status, "inconclusive")) {
+		row(o, "result", !strcmp(s->status, "uncertain") ?
+		    "uncertain: no commit reached the confidence target" :
+		    "inconclusive: no single commit can be named");
+		for (i = 0; i < s->ncandidates; i++) {
+			char line[200];
+			double p = cp_summary_posterior_of(s, s->candidates[i]);
+
+			if (p >= 0)
+				snprintf(line, sizeof(line), "%s (posterior %.1f%%)", s->candidates[i],
+					 100 * p);
+			else
+				snprintf(line, sizeof(line), "%s", s->candidates[i]);
+			row(o, "candidate", line);
+		}
+	}
 	if (f->have_recipients) {
 		for (i = 0; i < f->recipients.nto; i++)
 			row(o, "to", f->recipients.to[i]);
@@ -557,6 +595,7 @@ int cp_output_html(const struct cp_summary *s, const struct cp_output_facts *f,
 		"<span style=\"color:#d62728\">target crash</span> / <span style=\"color:#2ca02c\">clean</span> / "
 		"<span style=\"color:#ff7f0e\">other crash</span> / <span style=\"color:#888\">infra</span>; "
 		"numbers: test order.</p>\n");
+	model_list(o, s);
 	tested_table(o, s, f);
 	if (f->show) {
 		fprintf(o, "<h2>The commit</h2>\n<pre id=\"commit\">");

@@ -317,13 +317,23 @@ static void print_flags(FILE *o, const struct cp_summary *s, const struct cp_out
 		fprintf(o, "\n");
 		any = 1;
 	}
-	if (!strcmp(s->status, "inconclusive")) {
-		fprintf(o, "  - inconclusive: the %s could be any of %zu commits:\n",
-			strcmp(s->mode, "fix") ? "first bad commit" : "fix", s->ncandidates);
-		for (i = 0; i < s->ncandidates; i++)
-			fprintf(o, "      %s %s\n", s->candidates[i],
-				f->candidate_subjects && f->candidate_subjects[i] ?
+	if (!strcmp(s->status, "inconclusive") || !strcmp(s->status, "uncertain")) {
+		if (!strcmp(s->status, "uncertain"))
+			fprintf(o, "  - uncertain: no %s reached the confidence target; "
+				"the candidates and their posteriors:\n",
+				strcmp(s->mode, "fix") ? "first bad commit" : "fix");
+		else
+			fprintf(o, "  - inconclusive: the %s could be any of %zu commits:\n",
+				strcmp(s->mode, "fix") ? "first bad commit" : "fix", s->ncandidates);
+		for (i = 0; i < s->ncandidates; i++) {
+			double p = cp_summary_posterior_of(s, s->candidates[i]);
+
+			fprintf(o, "      %s", s->candidates[i]);
+			if (p >= 0)
+				fprintf(o, " %.4f", p);
+			fprintf(o, " %s\n", f->candidate_subjects && f->candidate_subjects[i] ?
 				f->candidate_subjects[i] : "");
+		}
 		any = 1;
 	}
 	for (i = 0; i < s->nflags; i++) {
@@ -332,6 +342,22 @@ static void print_flags(FILE *o, const struct cp_summary *s, const struct cp_out
 	}
 	if (!any)
 		fprintf(o, "  none\n");
+}
+
+/* What the reported confidence assumes (result.json bayes.model). */
+static void print_model(FILE *o, const struct cp_summary *s)
+{
+	const char *as[8];
+	char prior[256];
+	size_t n, i;
+
+	cp_summary_model(s, prior, sizeof(prior), as, 8, &n);
+	if (!prior[0])
+		return;
+	fprintf(o, "the confidence assumes (docs/model.md):\n");
+	fprintf(o, "  - the chance of reproducing has the prior %s\n", prior);
+	for (i = 0; i < n; i++)
+		fprintf(o, "  - %s\n", as[i]);
 }
 
 static void print_runs_table(FILE *o, const struct cp_summary *s, const struct cp_output_facts *f)
@@ -462,6 +488,7 @@ int cp_output_report_text(const struct cp_summary *s, const struct cp_output_fac
 		fprintf(o, "confidence: %.1f%%%s\n", 100.0 * s->confidence,
 			s->confidence_given ? " (the culprit's posterior)" :
 			" (estimated: every clean verdict right at the crash rate seen)");
+	print_model(o, s);
 	fprintf(o, "flags:\n");
 	print_flags(o, s, f);
 	fprintf(o, "\n");
@@ -476,8 +503,8 @@ int cp_output_report_text(const struct cp_summary *s, const struct cp_output_fac
 	if (s->culprit)
 		fprintf(o, "%s: %s %s\n", what, s->culprit, s->culprit_subject ? s->culprit_subject :
 			"");
-	else if (!strcmp(s->status, "inconclusive"))
-		fprintf(o, "%s: inconclusive, %zu candidates\n", what, s->ncandidates);
+	else if (!strcmp(s->status, "inconclusive") || !strcmp(s->status, "uncertain"))
+		fprintf(o, "%s: %s, %zu candidates\n", what, s->status, s->ncandidates);
 	else
 		fprintf(o, "%s: not found yet\n", what);
 	if (f->have_recipients) {

@@ -166,12 +166,47 @@ static double estimate_confidence(const struct cp_summary *s)
 	double p = s->bad_runs ? (double)s->bad_hits / s->bad_runs : 1.0, c = 1.0;
 	size_t i;
 
-	if (!strcmp(s->status ? s->status : "", "inconclusive"))
+	if (!strcmp(s->status ? s->status : "", "inconclusive") ||
+	    !strcmp(s->status ? s->status : "", "uncertain"))
 		return 0;
 	for (i = 0; i < s->ntested; i++)
 		if (!strcmp(s->tested[i].verdict, "clean"))
 			c *= 1.0 - pow(1.0 - p, s->tested[i].runs.clean);
 	return c;
+}
+
+void cp_summary_model(const struct cp_summary *s, char *buf, size_t size,
+		      const char **assumptions, size_t max, size_t *n)
+{
+	json_t *model = json_object_get(json_object_get(s->root, "bayes"), "model");
+	json_t *v = json_object_get(model, "prior_p"), *e;
+	size_t i, used = 0;
+
+	*n = 0;
+	if (size)
+		buf[0] = 0;
+	json_array_foreach(v, i, e) {
+		int w = snprintf(buf + used, size - used, "%s%s Beta(%g, %g) %.0f%%",
+				 i ? ", " : "", str(e, "component") ? str(e, "component") : "?",
+				 num(e, "a"), num(e, "b"), 100 * num(e, "weight"));
+
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+	}
+	json_array_foreach(json_object_get(model, "assumptions"), i, e)
+		if (json_string_value(e) && *n < max)
+			assumptions[(*n)++] = json_string_value(e);
+}
+
+double cp_summary_posterior_of(const struct cp_summary *s, const char *hex)
+{
+	size_t i;
+
+	for (i = 0; i < s->nposterior; i++)
+		if (!strcmp(s->posterior[i].commit, hex))
+			return s->posterior[i].p;
+	return -1;
 }
 
 int cp_summary_from_json(json_t *root, struct cp_summary *s, struct cp_error *err)

@@ -101,6 +101,18 @@ int cp_summary_journal_to_result(const char *text, size_t len, json_t **out,
 
 void cp_summary_dispose(struct cp_summary *s);
 
+/*
+ * What the confidence assumes, from result.json's bayes.model: the prior of
+ * the chance of reproducing as one line ("reliable Beta(8, 0.5) 10%, ...")
+ * into buf (empty when there is no model), and the assumptions' texts
+ * (*n of them, pointers into s->root).
+ */
+void cp_summary_model(const struct cp_summary *s, char *buf, size_t size,
+		      const char **assumptions, size_t max, size_t *n);
+
+/* The posterior of commit hex among s->posterior, or -1. */
+double cp_summary_posterior_of(const struct cp_summary *s, const char *hex);
+
 /* 1 when the flaky-reproducer flag applies (a crashing commit had clean runs). */
 int cp_summary_flaky(const struct cp_summary *s);
 

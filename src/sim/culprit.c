@@ -227,6 +227,21 @@ struct evidence {
 	int built;
 };
 
+/* A prior component from the environment: weight[,a[,b]] (a tuning aid). */
+static void mixture_env(const char *name, double *w, double *a, double *b)
+{
+	const char *v = getenv(name);
+	char *end;
+
+	if (!v)
+		return;
+	*w = strtod(v, &end);
+	if (*end == ',')
+		*a = strtod(end + 1, &end);
+	if (*end == ',')
+		*b = strtod(end + 1, &end);
+}
+
 int sim_policy_culprit(struct tester *t, double confidence, struct cp_error *err)
 {
 	struct cp_scenario *sc = t->sc;
@@ -341,17 +356,9 @@ int sim_policy_culprit(struct tester *t, double confidence, struct cp_error *err
 		cfg.prior_a = atof(getenv("CULPRIT_SIM_PRIOR_A"));
 	if (getenv("CULPRIT_SIM_PRIOR_B"))
 		cfg.prior_b = atof(getenv("CULPRIT_SIM_PRIOR_B"));
-	if (getenv("CULPRIT_SIM_RELIABLE")) {
-		/* weight[,a[,b]] of the reliable component */
-		const char *v = getenv("CULPRIT_SIM_RELIABLE");
-		char *end;
-
-		cfg.prior_reliable = strtod(v, &end);
-		if (*end == ',')
-			cfg.reliable_a = strtod(end + 1, &end);
-		if (*end == ',')
-			cfg.reliable_b = strtod(end + 1, &end);
-	}
+	mixture_env("CULPRIT_SIM_RELIABLE", &cfg.prior_reliable, &cfg.reliable_a,
+		    &cfg.reliable_b);
+	mixture_env("CULPRIT_SIM_RARE", &cfg.prior_rare, &cfg.rare_a, &cfg.rare_b);
 	cfg.build_cost = fmax(cp_cost_build(&sc->cost, 1), 1e-3);
 	cfg.run_cost = fmax(cp_cost_run(&sc->cost), 1e-3);
 	cfg.max_builds = 300;

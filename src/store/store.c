@@ -221,6 +221,9 @@ static json_t *flags_of(const struct cp_summary *s, const char *state)
 		json_array_append_new(a, json_string("build unchanged from parent"));
 	if (s->status && !strcmp(s->status, "inconclusive"))
 		json_array_append_new(a, json_string("inconclusive"));
+	/* below the confidence target: candidates, no culprit to act on */
+	if (s->status && !strcmp(s->status, "uncertain"))
+		json_array_append_new(a, json_string("uncertain"));
 	if (s->nothers)
 		json_array_append_new(a, json_string("other crash in the range"));
 	for (i = 0; i < s->nflags; i++)

@@ -83,6 +83,7 @@ static const struct {
 	{ CP_ERR_LOCKED, 13, "locked" },
 	{ CP_ERR_INTERRUPTED, 14, "interrupted" },
 	{ CP_ERR_INPUT, 15, "bad-input" },
+	{ CP_ERR_UNCERTAIN, 16, "uncertain" },
 	{ CP_ERR_STORE, 17, "store" },
 	{ CP_ERR_FARM, 18, "farm" },
 	{ CP_ERR_EXECUTOR, 19, "executor" },

@@ -29,6 +29,7 @@ enum cp_status {
 	CP_ERR_LOCKED = -14,	/* another culprit holds the output directory */
 	CP_ERR_INTERRUPTED = -15, /* stopped by SIGINT/SIGTERM, resumable */
 	CP_ERR_INPUT = -16,	/* an input file is malformed */
+	CP_ERR_UNCERTAIN = -17,	/* a bisection ended below its confidence target: candidates, no culprit */
 	CP_ERR_STORE = -18,	/* the results store is corrupt, newer than culprit, or unreachable */
 	CP_ERR_FARM = -19,	/* some bisections of a farm did not finish */
 	CP_ERR_EXECUTOR = -20,	/* the executor cannot run commands (Slurm unreachable, bad partition) */

@@ -105,7 +105,19 @@ fi
 grep -q 'runs and no evidence: the commit cannot be tested, skipped' "$TMP/hang.txt" &&
 	pass "hang: the hanging commit is skipped after its silent runs" ||
 	fail "hang: the hanging commit is skipped after its silent runs"
-[ "$status" = 0 ] || [ "$status" = 6 ] && pass "hang: exits 0 or inconclusive" || fail "hang: exit $status"
+# found (0), or uncertain (16) between the skipped 9 and 10, never a confident other commit
+[ "$status" = 0 ] || [ "$status" = 16 ] && pass "hang: exits 0 or uncertain (exit $status)" ||
+	fail "hang: exit $status"
+if [ "$status" = 16 ]; then
+	python3 - "$TMP/o-hang/result.json" "$want" <<'PY' && pass "hang: uncertain lists the culprit with its posterior" || fail "hang: uncertain lists the culprit with its posterior"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["status"] == "uncertain" and "culprit" not in r, r["status"]
+assert sys.argv[2] in r["candidates"], r["candidates"]
+post = {e["commit"]: e["p"] for e in r["posterior"]}
+assert sys.argv[2] in post and 0 < post[sys.argv[2]] < 0.99, post
+PY
+fi
 [ "$took" -lt 120 ] && pass "hang: bounded by the timeout (${took}s)" || fail "hang: took ${took}s"
 sleep 1
 if pgrep -f "sleep $hang_s" >/dev/null; then fail "hang: no process left"; pkill -f "sleep $hang_s"; else pass "hang: no process left"; fi

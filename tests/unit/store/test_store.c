@@ -86,7 +86,7 @@ static void write_file(const char *path, const char *text)
 /* An output directory holding result.json for a found culprit. */
 static void result_dir(const char *dir, const char *title, const char *repo, const char *culprit)
 {
-	char path[600], text[4096];
+	char path[4096 + 16], text[4096];
 
 	mkdir(dir, 0755);
 	snprintf(path, sizeof(path), "%s/result.json", dir);
