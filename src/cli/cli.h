@@ -21,6 +21,7 @@ int cmd_bisect(int argc, char **argv);
 int cmd_kernel_build(int argc, char **argv);
 int cmd_vm_run(int argc, char **argv);
 int cmd_signature(int argc, char **argv);
+int cmd_kconfig_minimize(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_recipients(int argc, char **argv);

@@ -195,6 +195,27 @@ int cmd_kernel_build(int argc, char **argv)
 	write_text(o.artifacts, "compiler", res.compiler_line);
 	for (i = 0; i < res.ndropped; i++)
 		printf("warning: config option dropped by olddefconfig: %s\n", res.dropped[i]);
+	if (res.nunknown) {
+		/* reported and dropped (olddefconfig did), kept in config-unknown */
+		char *list = NULL;
+		size_t len = 0;
+
+		for (i = 0; i < res.nunknown; i++)
+			len += strlen(res.unknown[i]) + 1;
+		list = calloc(len + 1, 1);
+		for (i = 0; list && i < res.nunknown; i++) {
+			strcat(list, res.unknown[i]);
+			strcat(list, "\n");
+		}
+		printf("config: %zu option%s this kernel does not know (or whose dependencies it lacks), dropped by olddefconfig:",
+		       res.nunknown, res.nunknown == 1 ? "" : "s");
+		for (i = 0; i < res.nunknown && i < 8; i++)
+			printf("%s %s", i ? "," : "", res.unknown[i]);
+		printf("%s (all in config-unknown)\n", res.nunknown > 8 ? ", ..." : "");
+		if (list)
+			write_text(o.artifacts, "config-unknown", list);
+		free(list);
+	}
 	if (!res.ok) {
 		printf("kernel build failed: %s\n", res.error_line);
 		snprintf(line, sizeof(line), "%s\n", res.error_line);

@@ -14,6 +14,7 @@ const struct cli_command cli_commands[] = {
 	{ "kernel-build", cmd_kernel_build, "build a kernel worktree for a kernel job (docs/kernel.md)" },
 	{ "vm-run", cmd_vm_run, "boot the built kernel in QEMU and run the reproducer once" },
 	{ "signature", cmd_signature, "print the kernel signature of a vmlinux" },
+	{ "kconfig-minimize", cmd_kconfig_minimize, "cut a kernel job's config down to what the crash needs" },
 	{ "show", cmd_show, "re-print the report of a finished or interrupted bisection" },
 	{ "store", cmd_store, "import output directories into the results store, list it" },
 	{ "serve", cmd_serve, "serve the results store over HTTP (list, pages, logs, JSON, job queue)" },

@@ -57,6 +57,7 @@ void cp_kernel_first_error(const char *buf, size_t len, char *out, size_t size)
 void cp_kernel_build_result_dispose(struct cp_kernel_build_result *res)
 {
 	cp_kernel_strv_free(res->dropped);
+	cp_kernel_strv_free(res->unknown);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -425,6 +426,9 @@ int cp_kernel_build(const struct cp_kernel_spec *spec, const char *src,
 	if (!ret)
 		ret = cp_kernel_config_check(built_cfg, spec->must, spec->nmust,
 					     &res->dropped, &res->ndropped, err);
+	/* options an older kernel does not know: olddefconfig dropped them */
+	if (!ret)
+		ret = cp_kconfig_unknown(cfg, built_cfg, &res->unknown, &res->nunknown, err);
 	if (ret)
 		goto out;
 

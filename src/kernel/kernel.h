@@ -144,6 +144,55 @@ int cp_kernel_config_check(const char *cfg, const struct cp_kernel_option *want,
 
 void cp_kernel_strv_free(char **v);
 
+/* ---- .config files as option lists, and config minimization (kconfig.c) ---- */
+
+struct cp_kconfig {
+	struct cp_kernel_option *opt;	/* in file order */
+	size_t n;
+};
+
+/* The options of a .config text (comments and blank lines skipped). */
+int cp_kconfig_parse(const char *text, struct cp_kconfig *out, struct cp_error *err);
+void cp_kconfig_free(struct cp_kconfig *c);
+/* The option named name (the last line setting it), or NULL. */
+const struct cp_kernel_option *cp_kconfig_get(const struct cp_kconfig *c, const char *name);
+
+/*
+ * The options full sets (to y, m or a value) that base does not set to the
+ * same value: what minimization may drop.  *names NULL-terminated
+ * (cp_kernel_strv_free).
+ */
+int cp_kconfig_diff(const struct cp_kconfig *full, const struct cp_kconfig *base,
+		    char ***names, size_t *n, struct cp_error *err);
+
+/*
+ * Options the config in (a user's) sets that the .config out (what `make
+ * olddefconfig` wrote) does not mention at all: the kernel does not know
+ * them, so they were dropped.
+ */
+int cp_kconfig_unknown(const char *in, const char *out, char ***names, size_t *n,
+		       struct cp_error *err);
+
+/* base with the options keep takes from full (malloc'ed .config text). */
+int cp_kconfig_compose(const struct cp_kconfig *base, const struct cp_kconfig *full,
+		       char *const *keep, size_t nkeep, char **text, struct cp_error *err);
+
+/* Whether base + keep[0..n) still reproduces the crash (*repro). */
+typedef int (*cp_kconfig_pred)(char *const *keep, size_t n, void *arg, int *repro,
+			       struct cp_error *err);
+
+/*
+ * Delta debugging over syms (the options beyond the baseline; the caller
+ * checked that all of them reproduce): the baseline alone first, then
+ * parts of the kept set are dropped while pred says it still reproduces,
+ * in halves, then finer, until no single part can go or max_tests
+ * predicate calls were made.  *out (cp_kernel_strv_free) the options kept;
+ * *tests the predicate calls.
+ */
+int cp_kconfig_minimize(char *const *syms, size_t n, cp_kconfig_pred pred, void *arg,
+			unsigned max_tests, char ***out, size_t *nout, unsigned *tests,
+			struct cp_error *err);
+
 /* The "kernel" section of a job file. */
 struct cp_kernel_spec {
 	char *config;		/* path of the user's .config (absolute) */
@@ -184,6 +233,8 @@ struct cp_kernel_build_result {
 	char error_line[512];	/* first error line of a failed build */
 	char **dropped;		/* options dropped by olddefconfig */
 	size_t ndropped;
+	char **unknown;		/* options of the config this kernel does not know */
+	size_t nunknown;
 };
 
 void cp_kernel_build_result_dispose(struct cp_kernel_build_result *res);
@@ -234,6 +285,12 @@ int cp_kernel_job_expand(json_t *job_obj, const char *base, char **build_cmd,
  * kernel section nothing changes.  Then cp_job_from_json() takes it.
  */
 int cp_kernel_job_rewrite(json_t *job_obj, const char *base, struct cp_error *err);
+
+/*
+ * The validated {"kernel", "vm", "repro"} sections of a kernel job object
+ * with absolute paths (what kernel-build and vm-run take as --spec).
+ */
+int cp_kernel_job_spec(json_t *job_obj, const char *base, json_t **spec, struct cp_error *err);
 
 /* vm.count of a job object (VMs per tested commit: the job's runs), 0 if unset. */
 unsigned cp_kernel_job_vm_count(json_t *job_obj);

@@ -384,6 +384,30 @@ out:
 	return ret;
 }
 
+int cp_kernel_job_spec(json_t *job_obj, const char *base, json_t **spec, struct cp_error *err)
+{
+	json_t *k = NULL, *vm = NULL, *r = NULL;
+	int ret;
+
+	*spec = NULL;
+	if (!json_object_get(job_obj, "kernel"))
+		return cp_error_set(err, CP_ERR_JOB, "not a kernel job: no \"kernel\" section");
+	ret = kernel_section(json_object_get(job_obj, "kernel"), base, &k, err);
+	if (!ret)
+		ret = vm_section(json_object_get(job_obj, "vm"), base, &vm, err);
+	if (!ret)
+		ret = repro_section(json_object_get(job_obj, "repro"), base, &r, err);
+	if (!ret) {
+		*spec = json_pack("{s:O, s:O, s:O}", "kernel", k, "vm", vm, "repro", r);
+		if (!*spec)
+			ret = cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	}
+	json_decref(k);
+	json_decref(vm);
+	json_decref(r);
+	return ret;
+}
+
 int cp_kernel_job_expand(json_t *job_obj, const char *base, char **build_cmd,
 			 char **test_cmd, struct cp_error *err)
 {

@@ -12,6 +12,7 @@
 #                                     in __x64_sys_sethostname)
 #                          nouser     the kernel stops before user space
 #                          hostfail   QEMU itself fails (a host problem)
+#                          needs=CONFIG_X  "bug" shows only with CONFIG_X=y
 #                          broken     the build fails ("error: ...")
 #                        vmlinux is an ELF object holding the state, so the
 #                        kernel signature follows it.
@@ -25,19 +26,47 @@ fake_tree() {
 	local d=$1
 	mkdir -p "$d/scripts/kconfig" && git -C "$d" init -q
 	echo "# the kconfig tools live here" > "$d/scripts/kconfig/Makefile"
+	# olddefconfig: with scripts/kconfig/known ("SYM [DEPENDENCY]" lines),
+	# options not listed are dropped (an unknown symbol) and so are those
+	# whose dependency is not =y; without it the config stays as it is
+	cat > "$d/scripts/kconfig/olddefconfig.sh" <<'SH'
+known=scripts/kconfig/known
+[ -f "$known" ] || exit 0
+cfg=$1
+for pass in 1 2 3; do
+	awk -v known="$known" '
+		BEGIN { while ((getline l < known) > 0) { split(l, w, " "); k[w[1]] = 1; dep[w[1]] = w[2] } }
+		{ line[NR] = $0; if ($0 ~ /^CONFIG_[A-Z0-9_]+=y$/) { split($0, a, "="); on[a[1]] = 1 } }
+		END {
+			for (i = 1; i <= NR; i++) {
+				l = line[i]; s = l
+				if (l ~ /^CONFIG_/) { split(l, a, "="); s = a[1] }
+				else if (l ~ /^# CONFIG_.* is not set$/) { split(l, a, " "); s = a[2] }
+				else { print l; continue }
+				if (!(s in k)) continue
+				if (dep[s] != "" && !(dep[s] in on) && l ~ /=y$/) continue
+				print l
+			}
+		}' "$cfg" > "$cfg.new" && mv "$cfg.new" "$cfg"
+done
+SH
 	printf 'config 64BIT\n\tbool\n' > "$d/Kconfig"
 	cat > "$d/Makefile" <<'MK'
 VERSION = 6
 PATCHLEVEL = 1
 SUBLEVEL = 0
-.PHONY: olddefconfig bzImage vmlinux
+.PHONY: olddefconfig tinyconfig bzImage vmlinux
 olddefconfig:
 	@test -f $(O)/.config
+	@sh scripts/kconfig/olddefconfig.sh $(O)/.config
+tinyconfig:
+	@mkdir -p $(O)
+	@printf 'CONFIG_64BIT=y\n# CONFIG_MODULES is not set\n' > $(O)/.config
 bzImage:
 	@if grep -qw broken state; then echo "kernel/sys.c:1: error: this commit does not build"; exit 1; fi
 	@mkdir -p $(O)/arch/x86/boot
 	@$(CC) --version | head -n1 > $(O)/cc-used
-	@cp state $(O)/arch/x86/boot/bzImage
+	@cat state $(O)/.config > $(O)/arch/x86/boot/bzImage
 vmlinux:
 	@printf 'const char culprit_state[] = "%s";\n' "$$(tr -d '\n"' < state)" > $(O)/state.c
 	@gcc -c -o $(O)/vmlinux $(O)/state.c
@@ -101,7 +130,9 @@ grep -qw nouser "$kernel" && exit 0
 out "culprit-vm: user space started" "culprit-vm: basic test ok"
 case $append in *culprit.boot_test=1*) out "reboot: Restarting system"; exit 0 ;; esac
 out "culprit-vm: repro start"
-if grep -qw bug "$kernel"; then
+# "needs=CONFIG_X" in the state: the bug shows only when the config has CONFIG_X=y
+need=$(sed -n 's/.*needs=\(CONFIG_[A-Z0-9_]*\).*/\1/p' "$kernel" | head -n1)
+if grep -qw bug "$kernel" && { [ -z "$need" ] || grep -q "^$need=y" "$kernel"; }; then
 	report "BUG: kernel NULL pointer dereference, address: 0000000000000041" __x64_sys_sethostname
 	exit 0
 fi

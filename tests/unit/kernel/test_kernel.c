@@ -206,6 +206,82 @@ static void compiler_table(void **state)
 	assert_false(cp_kernel_in_path("culprit-no-such-compiler-x"));
 }
 
+/* the crash needs CONFIG_B and CONFIG_E */
+static int needs_b_e(char *const *keep, size_t n, void *arg, int *repro, struct cp_error *err)
+{
+	size_t i;
+	int b = 0, e = 0;
+
+	(void)err;
+	++*(unsigned *)arg;
+	for (i = 0; i < n; i++) {
+		b |= !strcmp(keep[i], "CONFIG_B");
+		e |= !strcmp(keep[i], "CONFIG_E");
+	}
+	*repro = b && e;
+	return 0;
+}
+
+static int never(char *const *keep, size_t n, void *arg, int *repro, struct cp_error *err)
+{
+	(void)keep;
+	(void)n;
+	(void)arg;
+	(void)err;
+	*repro = 0;
+	return 0;
+}
+
+static void kconfig_minimize(void **state)
+{
+	struct cp_kconfig full, base;
+	struct cp_error err;
+	char **diff = NULL, **kept = NULL, **unk = NULL, *text = NULL;
+	size_t ndiff = 0, nkept = 0, nunk = 0;
+	unsigned tests = 0, calls = 0;
+
+	(void)state;
+	assert_int_equal(cp_kconfig_parse("CONFIG_64BIT=y\n# CONFIG_MODULES is not set\n"
+					  "CONFIG_A=y\nCONFIG_B=m\nCONFIG_C=\"x\"\n# CONFIG_D is not set\n"
+					  "CONFIG_E=y\nCONFIG_F=y\nCONFIG_G=y\nCONFIG_H=y\nCONFIG_A=n\n",
+					  &full, &err), 0);
+	assert_int_equal(cp_kconfig_parse("CONFIG_64BIT=y\n# CONFIG_MODULES is not set\nCONFIG_C=\"x\"\n",
+					  &base, &err), 0);
+	/* beyond the baseline: set, not =n, not the same value; the last line of A says n */
+	assert_int_equal(cp_kconfig_diff(&full, &base, &diff, &ndiff, &err), 0);
+	assert_int_equal(ndiff, 5);
+	assert_string_equal(diff[0], "CONFIG_B");
+	assert_string_equal(diff[1], "CONFIG_E");
+	assert_string_equal(diff[4], "CONFIG_H");
+	assert_int_equal(cp_kconfig_minimize(diff, ndiff, needs_b_e, &calls, 40, &kept, &nkept,
+					     &tests, &err), 0);
+	assert_int_equal(nkept, 2);
+	assert_string_equal(kept[0], "CONFIG_B");
+	assert_string_equal(kept[1], "CONFIG_E");
+	assert_int_equal(tests, calls);
+	assert_true(tests <= 12);
+	/* the composed config: the baseline, then the kept options with the full config's values */
+	assert_int_equal(cp_kconfig_compose(&base, &full, kept, nkept, &text, &err), 0);
+	assert_string_equal(text, "CONFIG_64BIT=y\n# CONFIG_MODULES is not set\nCONFIG_C=\"x\"\n"
+			    "CONFIG_B=m\nCONFIG_E=y\n");
+	free(text);
+	cp_kernel_strv_free(kept);
+	/* a budget stops it; nothing reproducing keeps everything */
+	assert_int_equal(cp_kconfig_minimize(diff, ndiff, never, NULL, 3, &kept, &nkept, &tests, &err), 0);
+	assert_int_equal(nkept, 5);
+	assert_int_equal(tests, 3);
+	cp_kernel_strv_free(kept);
+	/* options the written .config does not mention: unknown to that kernel */
+	assert_int_equal(cp_kconfig_unknown("CONFIG_A=y\nCONFIG_OLD=y\n# CONFIG_X is not set\n",
+					    "CONFIG_A=y\n", &unk, &nunk, &err), 0);
+	assert_int_equal(nunk, 1);
+	assert_string_equal(unk[0], "CONFIG_OLD");
+	cp_kernel_strv_free(unk);
+	cp_kernel_strv_free(diff);
+	cp_kconfig_free(&full);
+	cp_kconfig_free(&base);
+}
+
 static void compiler_policy(void **state)
 {
 	struct cp_kernel_spec spec;
@@ -420,6 +496,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(signature_errors, setup, teardown),
 		cmocka_unit_test(compiler_policy),
 		cmocka_unit_test(compiler_table),
+		cmocka_unit_test(kconfig_minimize),
 		cmocka_unit_test_setup_teardown(kernel_version_from_makefile, setup, teardown),
 		cmocka_unit_test(config_options),
 		cmocka_unit_test(first_build_error),
