@@ -178,30 +178,45 @@ static int c_wait(void *ctx, struct cp_plan_result *res, struct cp_error *err)
 
 /*
  * Runs id until it showed the target want_t times or ran clean want_c
- * times, at most max runs, adding each run to *tc, *cc or *sc_.
+ * times, at most max runs, adding each run to *tc, *cc or *sc_.  Runs go in
+ * rounds of up to START_WIDTH at once on the test slots (one at a time with
+ * --sequential); a round is finished before the counts are looked at.
  */
+#define START_WIDTH 4
+
 static int run_until(struct tester *t, const struct cp_oid *id, unsigned max,
 		     unsigned want_t, unsigned want_c, unsigned *tc, unsigned *cc,
 		     unsigned *sc_, struct cp_error *err)
 {
-	unsigned i, nt = 0, nc = 0, lost = 0;
+	unsigned i = 0, nt = 0, nc = 0, lost = 0, w = START_WIDTH, j;
 
-	for (i = 0; i < max && nt < want_t && nc < want_c; i++) {
-		enum run_kind kind;
-		size_t bug = 0;
-		int ret = sim_test_run(t, id, &kind, &bug, err);
+	if (t->sc->sequential || w > t->sc->cost.test_slots)
+		w = t->sc->sequential ? 1 : t->sc->cost.test_slots;
+	while (i < max && nt < want_t && nc < want_c) {
+		double start = t->now, done = t->now;
+		unsigned n = max - i < w ? max - i : w;
 
-		if (ret)
-			return ret;
-		if (kind == RUN_INFRA && lost++ < INFRA_RETRIES * max) {
-			i--;	/* no verdict: run again */
-			continue;
+		for (j = 0; j < n; j++) {
+			enum run_kind kind;
+			size_t bug = 0;
+			int ret;
+
+			t->now = start;
+			ret = sim_test_run(t, id, &kind, &bug, err);
+			if (ret)
+				return ret;
+			if (t->now > done)
+				done = t->now;
+			if (kind == RUN_INFRA && lost++ < INFRA_RETRIES * max)
+				continue;	/* no verdict: run again in the next round */
+			i++;
+			switch (classify(t->sc, kind, bug)) {
+			case CP_BAYES_TARGET: nt++; (*tc)++; break;
+			case CP_BAYES_CLEAN: nc++; (*cc)++; break;
+			default: (*sc_)++; break;
+			}
 		}
-		switch (classify(t->sc, kind, bug)) {
-		case CP_BAYES_TARGET: nt++; (*tc)++; break;
-		case CP_BAYES_CLEAN: nc++; (*cc)++; break;
-		default: (*sc_)++; break;
-		}
+		t->now = done;
 	}
 	return 0;
 }
