@@ -21,10 +21,20 @@ int drv_check_start(struct driver *d, const struct cp_oid *start, struct cp_oid 
 	if (ret)
 		return ret;
 	if (v != V_TARGET) {
-		if (!d->tested[d->ntested - 1].built)
+		const struct tested *t = &d->tested[d->ntested - 1];
+		unsigned k, ninfra = 0;
+
+		if (!t->built)
 			return cp_error_set(d->err, CP_ERR_CHILD,
 					    "the build fails on the start commit %s (see %s/commits/%s/build.log)",
 					    hex, d->job->out, hex);
+		/* no run said anything (a node died, every run timed out): not "no crash" */
+		for (k = 0; k < t->nruns; k++)
+			ninfra += t->outcomes[k] && !strncmp(t->outcomes[k], "infra problem", 13);
+		if (t->nruns && ninfra == t->nruns)
+			return cp_error_set(d->err, CP_ERR_CHILD,
+					    "the start commit %s could not be tested: every run was an %s",
+					    hex, t->outcomes[0]);
 		return cp_error_set(d->err, CP_ERR_NO_REPRO,
 				    "the crash does not reproduce on the start commit %s", hex);
 	}

@@ -3,7 +3,9 @@
 # slurmctld, slurmd from Debian, started here, stopped at the end): the same
 # culprit and evidence as the local executor; slurmd and the job's processes
 # killed mid-run (a node death) and slurmd restarted: the lost job is
-# submitted again, the answer is right, squeue is empty; an unknown
+# submitted again, the answer is right, squeue is empty; with "retries": 0
+# a lost run is an infra problem (no evidence): the answer still right, or
+# on the start commit one line (exit 11); an unknown
 # partition and an unreachable controller: one line, exit 19; a culprit
 # killed with SIGKILL leaves its job, which the resumed bisection cancels;
 # culprit farm --executor slurm: 3 bisections sharing a cache on Slurm.
@@ -125,24 +127,31 @@ check "slurm: the same culprit and evidence as local" "$(evidence "$TMP/local/re
 	"$(evidence "$TMP/onslurm/result.json")"
 check "slurm: squeue empty" "" "$(squeue -h)"
 
-# a node death in the middle: slurmd, the job's slurmstepd and its processes killed
+# node_death OUT WHAT [BUILDS]: once OUT's bisection has built BUILDS
+# commits (1) and a run is running, slurmd, the job's slurmstepd and its
+# processes are killed; slurmd restarts
+node_death() {
+	local jid= steps kids grandkids
+	for _ in $(seq 1 120); do
+		jid=$(squeue -h -t R -o '%i %j' | awk '$2 ~ /^culprit-/ {print $1; exit}')
+		[ -n "$jid" ] && [ -s "$TMP/$1/journal.jsonl" ] &&
+			[ "$(grep -c '"type": *"build"' "$TMP/$1/journal.jsonl")" -ge "${3:-1}" ] && break
+		jid=
+		sleep 0.5
+	done
+	[ -n "$jid" ] && pass "$2: a run was running ($jid)" || fail "$2: a run was running"
+	sleep 1
+	steps=$(for j in $(squeue -h -t R -o %i); do pgrep -f "slurmstepd: \[$j\."; done)
+	kids=$(for p in $steps; do pgrep -P "$p"; done)
+	grandkids=$(for p in $kids; do pgrep -P "$p"; done)
+	kill -9 "$(cat "$S/d.pid")" $steps $kids $grandkids 2>/dev/null
+	sleep 2
+	slurmd -N localhost
+}
+# a node death in the middle
 REPRO_SLEEP=4 bisect death --executor slurm &
 bpid=$!
-jid=
-for _ in $(seq 1 120); do
-	jid=$(squeue -h -t R -o '%i %j' | awk '$2 ~ /^culprit-/ {print $1; exit}')
-	[ -n "$jid" ] && [ -s "$TMP/death/journal.jsonl" ] && grep -q '"type": *"build"' "$TMP/death/journal.jsonl" && break
-	jid=
-	sleep 0.5
-done
-[ -n "$jid" ] && pass "node death: a run was running ($jid)" || fail "node death: a run was running"
-sleep 1
-steps=$(for j in $(squeue -h -t R -o %i); do pgrep -f "slurmstepd: \[$j\."; done)
-kids=$(for p in $steps; do pgrep -P "$p"; done)
-grandkids=$(for p in $kids; do pgrep -P "$p"; done)
-kill -9 "$(cat "$S/d.pid")" $steps $kids $grandkids 2>/dev/null
-sleep 2
-slurmd -N localhost
+node_death death "node death"
 wait $bpid
 check "node death: exits 0" 0 $?
 check "node death: the culprit" "first bad commit: $culprit change 7" "$(grep '^first bad commit:' "$TMP/death.txt")"
@@ -152,6 +161,52 @@ grep -lq "^\[culprit: slurm job [0-9]* ended NODE_FAIL (attempt 1 of 3); submitt
 check "node death: the same evidence as local" "$(evidence "$TMP/local/result.json")" \
 	"$(evidence "$TMP/death/result.json")"
 check "node death: squeue empty" "" "$(squeue -h)"
+
+# the same with "retries": 0: a lost run is not submitted again; it is an
+# infra problem, no evidence.  Lost on a commit of the range: that commit
+# is skipped, the answer is still right; lost on the start commit: one
+# line saying so (exit 11), not "does not reproduce".  squeue empty.
+cat > "$TMP/noretry.json" <<JOB
+{"repo": "$r", "bad": "HEAD", "good": "HEAD~9", "policy": "git", "runs": 2, "jobs": 2,
+ "build": "mkdir -p out && cp prog.txt out/prog.bin", "artifacts": ["out/prog.bin"],
+ "test": "$TMP/repro.sh", "executor": {"type": "slurm", "retries": 0}}
+JOB
+REPRO_SLEEP=4 "$CULPRIT" bisect --job "$TMP/noretry.json" --out "$TMP/noretry" >"$TMP/noretry.txt" 2>&1 &
+bpid=$!
+node_death noretry "node death, no retries" 2
+wait $bpid
+check "node death, no retries: exits 0" 0 $?
+check "node death, no retries: the culprit" "first bad commit: $culprit change 7" \
+	"$(grep '^first bad commit:' "$TMP/noretry.txt")"
+python3 - "$TMP/noretry/journal.jsonl" "$TMP/noretry/result.json" <<'PY' >"$TMP/noretry.infra"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+for r in recs:
+    if r.get("type") == "run" and r["outcome"].startswith("infra problem: slurm job"):
+        print(r["commit"], r["outcome"])
+# a commit whose runs were all lost has no verdict from them
+for t in json.load(open(sys.argv[2]))["tested"]:
+    outs = [x["outcome"] for x in t["runs"]]
+    if outs and all(o.startswith("infra problem") for o in outs):
+        assert t["verdict"] == "skip", (t["commit"], t["verdict"], outs)
+PY
+st=$?
+n=$(wc -l <"$TMP/noretry.infra")
+[ $st = 0 ] && [ "$n" -ge 1 ] && pass "node death, no retries: the lost runs are infra problems ($n), no evidence" ||
+	{ fail "node death, no retries: the lost runs are infra problems"; cat "$TMP/noretry.infra"; }
+grep -q "NODE_FAIL (attempt 1 of 1)" "$TMP/noretry.infra" && pass "node death, no retries: said NODE_FAIL, attempt 1 of 1" ||
+	fail "node death, no retries: said NODE_FAIL, attempt 1 of 1"
+check "node death, no retries: squeue empty" "" "$(squeue -h)"
+REPRO_SLEEP=4 "$CULPRIT" bisect --job "$TMP/noretry.json" --out "$TMP/nostart" >"$TMP/nostart.txt" 2>&1 &
+bpid=$!
+node_death nostart "node death on the start commit" 1
+wait $bpid
+check "node death on the start commit: exits 11" 11 $?
+last=$(tail -1 "$TMP/nostart.txt")
+case $last in "culprit: the start commit "*" could not be tested: every run was an infra problem: slurm job "*" ended NODE_FAIL (attempt 1 of 1)")
+	pass "node death on the start commit: one line saying so" ;;
+	*) fail "node death on the start commit: one line saying so: $last" ;; esac
+check "node death on the start commit: squeue empty" "" "$(squeue -h)"
 
 # the farm on Slurm: 3 bisections with overlapping ranges through culprit
 # farm --executor slurm sharing one cache: the culprit each time, no (tree,
