@@ -118,6 +118,14 @@ static void finished(const struct cp_farm_opts *o, struct bisection *b,
 					    res->status.exit_code == 16) &&
 	    exists(b->out, "result.json")) {
 		b->state = B_DONE;
+		if (res->status.exit_code == 16) {
+			/* finished, without a culprit: its one-line reason */
+			line_of(b->log, "culprit: uncertain", line, sizeof(line));
+			fprintf(o->log, "farm: %s: done: %s\n", b->name,
+				line[0] ? line + strlen("culprit: ") : "uncertain (result.json)");
+			fflush(o->log);
+			return;
+		}
 		line_of(b->log, "first bad commit:", line, sizeof(line));
 		if (!line[0])
 			line_of(b->log, "first good commit:", line, sizeof(line));

@@ -127,6 +127,12 @@ int cp_mail_compose(const char *out_dir, const struct cp_mail_options *opt, char
 	ret = cp_summary_load(out_dir, &s, err);
 	if (ret)
 		return cp_error_prefix(err, "mail: %s", out_dir);
+	/* an uncertain result names candidates, never a culprit to mail */
+	if (!s.from_journal && s.status && !strcmp(s.status, "uncertain")) {
+		hold(held, held_size, "uncertain: no commit reached the confidence target", 0, 0);
+		cp_summary_dispose(&s);
+		return 0;
+	}
 	if (s.from_journal || !s.culprit) {
 		hold(held, held_size, "no culprit (unfinished or inconclusive)", 0, 0);
 		cp_summary_dispose(&s);

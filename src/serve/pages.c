@@ -194,11 +194,18 @@ int pages_list(struct cp_store *st, int api, srv_arg_fn arg, void *ctx, struct s
 		json_int_t id = json_integer_value(json_object_get(row, "id"));
 		const char *state = json_string_value(json_object_get(row, "state"));
 		const char *culprit = json_string_value(json_object_get(row, "culprit"));
+		const char *status = json_string_value(json_object_get(row, "status")) ?: "";
+		/* finished without one commit: say so where the culprit would be */
+		int open_end = !strcmp(status, "uncertain") || !strcmp(status, "inconclusive");
 		json_t *conf = json_object_get(row, "confidence"), *flag;
 		size_t k;
 
+		if (open_end)
+			culprit = NULL;
 		fprintf(o, "<tr class=\"bisection ");
 		esc(o, state);
+		if (open_end)
+			fprintf(o, " %s", status);
 		fprintf(o, "\" id=\"b%lld\"><td><a href=\"/bisection/%lld\">%lld</a></td><td class=\"state\">",
 			(long long)id, (long long)id, (long long)id);
 		esc(o, state);
@@ -214,6 +221,9 @@ int pages_list(struct cp_store *st, int api, srv_arg_fn arg, void *ctx, struct s
 			cp_html_escape(o, culprit, strlen(culprit) > 12 ? 12 : strlen(culprit));
 			fputs("</code> ", o);
 			esc(o, json_string_value(json_object_get(row, "subject")));
+		} else if (open_end) {
+			fprintf(o, "<span class=\"%s\">%s: no culprit</span>", status,
+				!strcmp(status, "uncertain") ? "uncertain" : "inconclusive");
 		}
 		fputs("</td><td class=\"confidence\">", o);
 		if (json_is_number(conf) && culprit)
