@@ -4,6 +4,8 @@
  */
 #include "kernel/kernel.h"
 #include "cli/cli.h"
+#include "run/exec.h"
+#include "util/fs.h"
 #include "driver/driver.h"
 #include "exec/exec.h"
 #include "output/output.h"
@@ -92,6 +94,79 @@ static int parse_uint(const char *v, unsigned long max, unsigned long *out)
 }
 
 /*
+ * kernel.minimize ({"baseline": "tinyconfig"|"defconfig"|PATH, "max_tests":
+ * N}): culprit kconfig-minimize runs first (its output in
+ * <out>/minimize/log, its journal there: a rerun continues it), and the
+ * bisection builds with the minimized config.
+ */
+static int minimize_first(json_t *obj, const char *path, struct cp_error *err)
+{
+	json_t *k = json_object_get(obj, "kernel"), *mz = json_object_get(k, "minimize");
+	const char *out = json_string_value(json_object_get(obj, "out"));
+	const char *baseline = json_string_value(json_object_get(mz, "baseline"));
+	json_t *mt = json_object_get(mz, "max_tests");
+	char dir[4096], log[4200], cfg[4200], maxs[32], *self = NULL;
+	const char *argv[12];
+	struct cp_run_spec spec = { 0 };
+	struct cp_run_result res = { 0 };
+	size_t n = 0;
+	int ret;
+
+	if (!mz)
+		return 0;
+	if (!json_is_object(mz) || (json_object_get(mz, "baseline") && !baseline) ||
+	    (mt && (!json_is_integer(mt) || json_integer_value(mt) < 1 || json_integer_value(mt) > 1000)))
+		return cp_error_set(err, CP_ERR_JOB,
+				    "kernel.minimize: must be {\"baseline\": \"tinyconfig\"|\"defconfig\"|PATH, \"max_tests\": 1..1000}");
+	if (!out)
+		return cp_error_set(err, CP_ERR_JOB, "kernel.minimize needs the job's 'out'");
+	snprintf(dir, sizeof(dir), "%s/minimize", out);
+	snprintf(log, sizeof(log), "%s/log", dir);
+	snprintf(cfg, sizeof(cfg), "%s/minimized.config", dir);
+	ret = cp_mkdir_p(dir, err);
+	if (!ret)
+		ret = cp_kernel_self_path(&self, err);
+	if (ret)
+		return ret;
+	argv[n++] = self;
+	argv[n++] = "kconfig-minimize";
+	argv[n++] = "--job";
+	argv[n++] = path;
+	argv[n++] = "--out";
+	argv[n++] = dir;
+	if (baseline) {
+		argv[n++] = "--baseline";
+		argv[n++] = baseline;
+	}
+	if (mt) {
+		snprintf(maxs, sizeof(maxs), "%lld", (long long)json_integer_value(mt));
+		argv[n++] = "--max-tests";
+		argv[n++] = maxs;
+	}
+	argv[n] = NULL;
+	spec.argv = argv;
+	spec.stdout_path = log;
+	spec.stderr_path = log;
+	spec.timeout_ms = (uint64_t)48 * 3600 * 1000;	/* each of its builds and runs has its own */
+	printf("minimizing the kernel config first (culprit kconfig-minimize, log in %s)\n", log);
+	fflush(stdout);
+	ret = cp_run_one(&spec, &res, err);
+	free(self);
+	if (ret)
+		return ret;
+	if (res.status.exit_code != 0 || access(cfg, R_OK)) {
+		cp_run_result_dispose(&res);
+		return cp_error_set(err, CP_ERR_JOB, "kernel.minimize: culprit kconfig-minimize failed (see %s)",
+				    log);
+	}
+	cp_run_result_dispose(&res);
+	printf("kernel config minimized: %s\n", cfg);
+	if (json_object_set_new(k, "config", json_string(cfg)) || json_object_del(k, "minimize"))
+		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
+	return 0;
+}
+
+/*
  * A job file, with its kernel sections ("kernel", "vm", "repro") turned
  * into the build and test commands of the kernel flow (docs/kernel.md).
  */
@@ -110,7 +185,9 @@ static int load_job_file(const char *path, struct cp_job *job, struct cp_error *
 		free(copy);
 		return cp_error_set(err, CP_ERR_JOB, "%s:%d: %s", path, jerr.line, jerr.text);
 	}
-	ret = cp_kernel_job_rewrite(obj, dirname(copy), err);
+	ret = minimize_first(obj, path, err);
+	if (!ret)
+		ret = cp_kernel_job_rewrite(obj, dirname(copy), err);
 	if (!ret)
 		ret = cp_job_from_json(obj, job, err);
 	if (ret)

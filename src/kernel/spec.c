@@ -122,6 +122,8 @@ int cp_kernel_spec_from_json(json_t *obj, const char *base,
 		if (!strcmp(key, "config") || !strcmp(key, "build_dir") ||
 		    !strcmp(key, "cache_dir"))
 			continue;
+		if (!strcmp(key, "minimize"))
+			continue;	/* culprit bisect runs kconfig-minimize first */
 		if (!strcmp(key, "compilers_file")) {
 			/* read by cp_kernel_job_expand(), which puts its rows in "compilers" */
 			if (!json_is_string(v) || !json_string_length(v))

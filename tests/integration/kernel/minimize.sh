@@ -67,6 +67,20 @@ sed "s|$full|$m|; s|$TMP/o\"|$TMP/o2\"|; s|$TMP/o-kbuild|$TMP/o2-kbuild|" "$TMP/
 check "the bisection with the minimized config finds the culprit" "first bad commit: $(nth 4) change 4" \
 	"$(grep '^first bad commit:' "$TMP/b.txt")"
 
+# kernel.minimize in the job: culprit bisect minimizes first, then bisects with it
+sed "s|\"ccache\": false|\"ccache\": false, \"minimize\": {\"baseline\": \"tinyconfig\", \"max_tests\": 40}|; s|$TMP/o\"|$TMP/o3\"|; s|$TMP/o-kbuild|$TMP/o3-kbuild|" \
+	"$TMP/job.json" > "$TMP/job3.json"
+"$CULPRIT" bisect --job "$TMP/job3.json" >"$TMP/b3.txt" 2>&1
+check "bisect with kernel.minimize finds the culprit" "first bad commit: $(nth 4) change 4" \
+	"$(grep '^first bad commit:' "$TMP/b3.txt")"
+grep -q "^kernel config minimized: $TMP/o3/minimize/minimized.config$" "$TMP/b3.txt" &&
+	grep -q "^minimized to 2 of 64 options" "$TMP/o3/minimize/log" &&
+	pass "bisect says it minimized first" || fail "bisect says it minimized first: $(head -3 "$TMP/b3.txt")"
+c=$(nth 5)
+[ -f "$TMP/o3/commits/$c/config" ] && ! grep -q "CONFIG_DRIVER_1=y" "$TMP/o3/commits/$c/config" &&
+	grep -q "CONFIG_SETHOSTNAME_CHECK=y" "$TMP/o3/commits/$c/config" &&
+	pass "the bisection built with the minimized config" || fail "the bisection built with the minimized config"
+
 # the full config's unknown option: reported and dropped by kernel-build
 grep -q "config: [0-9]* options\? this kernel does not know (or whose dependencies it lacks), dropped by olddefconfig:.* CONFIG_UNKNOWN_TO_THIS_KERNEL" \
 	"$TMP/min/tries"/*/build.log && pass "an unknown option is reported" || fail "an unknown option is reported"
