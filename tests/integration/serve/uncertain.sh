@@ -93,6 +93,29 @@ assert (r["state"], r["status"], r["culprit"]) == ("done", "uncertain", None), r
 assert "uncertain" in r["flags"], r["flags"]
 assert r["result"]["candidates"], r["result"]
 PY
+# what a person sees in Chromium (when installed): the list and the page
+CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+if [ -n "$CHROMIUM" ]; then
+	ART=${ARTIFACT_DIR:-$TMP}
+	mkdir -p "$ART"
+	chrome() {
+		timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+			--disable-background-networking --disable-component-update --disable-sync \
+			--disable-dev-shm-usage --user-data-dir="$(mktemp -d "$TMP/chrome.XXXXXX")" "$@" 2>>"$TMP/chrome.err"
+	}
+	chrome --dump-dom "$URL/" >"$TMP/seen-list.html"
+	grep -q "<tr class=\"bisection done uncertain\" id=\"b$uid\">.*uncertain: no culprit" "$TMP/seen-list.html" ||
+		grep -A12 "id=\"b$uid\"" "$TMP/seen-list.html" | tr -d '\n' | grep -q 'uncertain: no culprit' &&
+		pass "Chromium: the list shows it uncertain" || fail "Chromium: the list shows it uncertain"
+	chrome --dump-dom "$URL/bisection/$uid" >"$TMP/seen-page.html"
+	grep -q '<h1>culprit bisection: uncertain</h1>' "$TMP/seen-page.html" && pass "Chromium: the page's heading says uncertain" ||
+		fail "Chromium: the page's heading says uncertain"
+	chrome --screenshot="$ART/serve-uncertain.png" --window-size=1200,1400 "$URL/bisection/$uid" >/dev/null
+	[ -s "$ART/serve-uncertain.png" ] && pass "uncertain page screenshot kept ($ART/serve-uncertain.png)" ||
+		fail "uncertain page screenshot kept"
+else
+	skip "Chromium is not installed: the pages were checked with curl only"
+fi
 stop_serve "$TMP/serve.err"
 
 # the mail
