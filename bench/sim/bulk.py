@@ -5,6 +5,7 @@ calibration check of culprit's engine (docs/model.md, bench/README.md).
 usage: bulk.py [--repo DIR]... [--scenarios N] [--trials T] [--seed S]
                [--policies culprit,syzkaller,git] [--culprit PATH] [--jobs J]
                [--json FILE] [--keep DIR] [--check] [--min-range A] [--max-range B]
+               [--sim-args ARGS]
 
 Each scenario is drawn at random (seeded) over one of the histories: a range
 good..bad of A..B commits (150..650; fewer on a short history) cut from the
@@ -181,9 +182,9 @@ def make_scenario(h, idx, r, lo, hi):
     return fam, p, sc
 
 
-def run_sim(culprit, path, policy, trials, seed):
+def run_sim(culprit, path, policy, trials, seed, extra=()):
     out = subprocess.run([culprit, "sim", "--scenario", path, "--policy", policy,
-                          "--trials", str(trials), "--seed", str(seed), "--json"],
+                          "--trials", str(trials), "--seed", str(seed), "--json", *extra],
                          capture_output=True, text=True, timeout=3600)
     if out.returncode:
         raise RuntimeError(f"{path} {policy}: {out.stderr.strip()}")
@@ -261,6 +262,9 @@ def main():
     ap.add_argument("--reuse", help="bisect the scenarios a --keep run left in this directory "
                     "instead of drawing new ones (the same ranges for two builds of culprit)")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--sim-args", default="",
+                    help="more arguments for every culprit sim, e.g. '--cost kernel --vms 20 --build-slots 2' "
+                         "(the calibration under batches on 20 VMs, docs/cost.md)")
     ap.add_argument("--min-range", type=int, default=150)
     ap.add_argument("--max-range", type=int, default=650)
     a = ap.parse_args()
@@ -286,7 +290,8 @@ def main():
         policies = a.policies.split(",")
         results = {}
         with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-            futs = {ex.submit(run_sim, a.culprit, path, pol, a.trials, a.seed + 1000 * i): (i, pol)
+            extra = a.sim_args.split() if a.sim_args else []
+            futs = {ex.submit(run_sim, a.culprit, path, pol, a.trials, a.seed + 1000 * i, extra): (i, pol)
                     for i, (path, _, _, _) in enumerate(scen) for pol in policies}
             for f in concurrent.futures.as_completed(futs):
                 results[futs[f]] = f.result()
