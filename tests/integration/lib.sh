@@ -41,3 +41,18 @@ commit() {
 	GIT_COMMITTER_DATE="$((1600000000 + $2 * 60)) +0000" \
 	GIT_AUTHOR_DATE="$((1600000000 + $2 * 60)) +0000" git -C "$1" commit -qm "$3"
 }
+
+# linear_repo DIR CULPRIT N [FIX]: a linear history of N commits where
+# state.txt says "bug" from commit CULPRIT on (until commit FIX, when
+# given) and version.txt holds the commit's number.
+linear_repo() {
+	local i
+	mkdir -p "$1" && git -C "$1" init -q
+	for i in $(seq 1 "$3"); do
+		if [ "$i" -ge "$2" ] && [ "$i" -lt "${4:-$(($3 + 1))}" ]; then echo bug
+		else echo fine; fi > "$1/state.txt"
+		echo "$i" > "$1/version.txt"
+		git -C "$1" add state.txt version.txt
+		commit "$1" "$i" "change $i"
+	done
+}

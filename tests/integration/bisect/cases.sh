@@ -4,20 +4,7 @@
 # printing 1 GiB, commands that do not exist.
 . "$(dirname "$0")/../lib.sh"
 
-# The default policy (culprit) throughout.
-# A linear history where state.txt says "bug" from commit $2 on (until
-# commit $4, the fix, when given).
-linear_repo() {	# linear_repo DIR CULPRIT N [FIX]
-	local i
-	mkdir -p "$1" && git -C "$1" init -q
-	for i in $(seq 1 "$3"); do
-		if [ "$i" -ge "$2" ] && [ "$i" -lt "${4:-$(($3 + 1))}" ]; then echo bug
-		else echo fine; fi > "$1/state.txt"
-		echo "$i" > "$1/version.txt"
-		git -C "$1" add state.txt version.txt
-		commit "$1" "$i" "change $i"
-	done
-}
+# The default policy (culprit) throughout; linear_repo is in lib.sh.
 
 # The reproducer: crashes (an ASan-style report) when the bug is present,
 # only in 3 runs of 10 when FLAKY is set, chosen by the run index so the

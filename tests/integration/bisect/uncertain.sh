@@ -8,17 +8,6 @@
 # uncertain with what the confidence assumes.
 . "$(dirname "$0")/../lib.sh"
 
-linear_repo() {	# linear_repo DIR CULPRIT N
-	local i
-	mkdir -p "$1" && git -C "$1" init -q
-	for i in $(seq 1 "$3"); do
-		if [ "$i" -ge "$2" ]; then echo bug; else echo fine; fi > "$1/state.txt"
-		echo "$i" > "$1/version.txt"
-		git -C "$1" add state.txt version.txt
-		commit "$1" "$i" "change $i"
-	done
-}
-
 # crashes where the bug is; HANG_AT's runs hang; with RARE, only run 3 of
 # each 10 (by the run index, so the test repeats)
 cat > "$TMP/repro.sh" <<'SH'

@@ -5,18 +5,6 @@
 # finishes the bisection without recording any run twice.
 . "$(dirname "$0")/../lib.sh"
 
-# A linear history where state.txt says "bug" from commit CULPRIT on.
-linear_repo() {	# linear_repo DIR CULPRIT N
-	local i
-	mkdir -p "$1" && git -C "$1" init -q
-	for i in $(seq 1 "$3"); do
-		if [ "$i" -ge "$2" ]; then echo bug; else echo fine; fi > "$1/state.txt"
-		echo "$i" > "$1/version.txt"
-		git -C "$1" add state.txt version.txt
-		commit "$1" "$i" "change $i"
-	done
-}
-
 # The reproducer.  While $TMP/hang exists it hangs, with a background child
 # and a grandchild that ignores SIGTERM; everything it starts carries
 # CP_SIGNALS_CHILD so the test can look for survivors.
