@@ -16,7 +16,7 @@ int cpb_nomem(struct cp_error *err)
 void cp_bayes_config_init(struct cp_bayes_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->confidence = 0.99;
+	cfg->confidence = CP_BAYES_DEFAULT_CONFIDENCE;
 	cfg->false_positive = 0.002;
 	cfg->prior_outside = 0;	/* 0.01 / (candidates + 1) */
 	cfg->prior_a = 1.0;
@@ -104,7 +104,7 @@ int cp_bayes_new(struct cp_bayes **out, const struct cp_graph *graph,
 	else
 		cp_bayes_config_init(&b->cfg);
 	if (!(b->cfg.confidence > 0 && b->cfg.confidence < 1))
-		b->cfg.confidence = 0.99;
+		b->cfg.confidence = CP_BAYES_DEFAULT_CONFIDENCE;
 	if (!(b->cfg.false_positive > 0 && b->cfg.false_positive < 0.5))
 		b->cfg.false_positive = 0.002;
 	if (!(b->cfg.prior_outside > 0 && b->cfg.prior_outside < 1))

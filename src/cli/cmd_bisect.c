@@ -50,7 +50,7 @@ static void bisect_usage(FILE *out)
 		"--policy culprit (the default): a Bayesian search; each run is evidence\n"
 		"  (the crash bisected, clean, or another crash), runs and builds are chosen\n"
 		"  by information per second, and it stops when one commit reaches the\n"
-		"  --confidence target (default 0.99) and is verified.  --runs is the runs\n"
+		"  --confidence target (default 0.995) and is verified.  --runs is the runs\n"
 		"  on the start commit (and, with --fix, per piece of evidence).  When the\n"
 		"  --max-runs or --max-builds budget is spent (or nothing left to test can\n"
 		"  help) below the target, the result is \"uncertain\" (exit 16): the\n"

@@ -55,7 +55,7 @@ struct cp_job {
 	 * "culprit" for a new bisection (cp_driver_run() fills it in).
 	 */
 	char *policy;
-	double confidence;	/* culprit policy: stop at this posterior (0: 0.99) */
+	double confidence;	/* culprit policy: stop at this posterior (0: 0.995) */
 	/* culprit policy: the budget (0: 100 * runs + 1000 runs, no build limit) */
 	unsigned max_runs, max_builds;
 	/*

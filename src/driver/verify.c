@@ -107,7 +107,7 @@ int drv_bayes_report(struct driver *d, const struct cp_bayes_summary *s,
 			      "no build signature of it or of its first parent");
 	}
 	obj = json_pack("{s:f, s:f, s:f, s:f, s:s, s:b, s:o, s:i, s:{s:i, s:i}, s:o, s:i, s:i, s:i}",
-			"confidence", d->job->confidence > 0 ? d->job->confidence : 0.99,
+			"confidence", cp_bayes_config_of(d->bayes)->confidence,
 			"posterior", s->best_p, "not_in_range", s->outside_p, "repro", s->repro,
 			"stopped", last->reason == CP_BAYES_CONFIDENT ? "confident" :
 				   last->reason == CP_BAYES_BUDGET ? "budget" : "stuck",

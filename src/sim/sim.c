@@ -418,7 +418,7 @@ int cp_sim_trial(struct cp_scenario *sc, enum cp_sim_policy policy, uint64_t see
 	switch (policy) {
 	case CP_SIM_GIT: ret = policy_git(&t, err); break;
 	case CP_SIM_SYZKALLER: ret = policy_syzkaller(&t, err); break;
-	default: ret = sim_policy_culprit(&t, 0.99, err); break;
+	default: ret = sim_policy_culprit(&t, CP_BAYES_DEFAULT_CONFIDENCE, err); break;
 	}
 	out->wall_s = t.clock.wall;
 	out->machine_h = (t.clock.build_busy + t.clock.test_busy) / 3600;

@@ -65,7 +65,7 @@ HANG_AT=9 "$CULPRIT" bisect --repo "$TMP/hang" --bad HEAD --good HEAD~19 --build
 	--test "$TMP/repro.sh" --runs 1 --run-timeout 1 --out "$TMP/o-hang" \
 	>"$TMP/hang.txt" 2>"$TMP/hang.err"
 check "untestable neighbour: exit 16 (uncertain)" 16 $?
-check "untestable neighbour: one error line" 1 "$(grep -c '^culprit: uncertain: the best candidate has posterior 0\.[0-9]*, below 0\.990' "$TMP/hang.err")"
+check "untestable neighbour: one error line" 1 "$(grep -c '^culprit: uncertain: the best candidate has posterior 0\.[0-9]*, below 0\.995' "$TMP/hang.err")"
 check_uncertain "untestable neighbour" "$TMP/o-hang" "$want"
 
 # 2. a 1-in-10 reproducer and a budget of 25 runs
@@ -75,7 +75,7 @@ RARE=1 "$CULPRIT" bisect --repo "$TMP/rare" --bad HEAD --good HEAD~39 --build tr
 	--test "$TMP/repro.sh" --runs 10 --max-runs 25 --out "$TMP/o-rare" \
 	>"$TMP/rare.txt" 2>"$TMP/rare.err"
 check "budget spent: exit 16 (uncertain)" 16 $?
-grep -q 'uncertain: no culprit reached the confidence target 0.990 (the budget is spent)' "$TMP/rare.txt" &&
+grep -q 'uncertain: no culprit reached the confidence target 0.995 (the budget is spent)' "$TMP/rare.txt" &&
 	pass "budget spent: the log says why" || fail "budget spent: the log says why"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["bayes"]["runs"] <= 25 + 10, r["bayes"]["runs"]; assert r["job"]["max_runs"] == 25' \
 	"$TMP/o-rare/result.json" && pass "budget spent: the budget held and is in the job" ||
