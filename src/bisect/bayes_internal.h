@@ -110,6 +110,8 @@ struct pmix {
 int cpb_nomem(struct cp_error *err);
 /* The candidates slot contains, as a bitset (none for a good). */
 int cpb_ensure_anc(struct cp_bayes *b, uint32_t slot, struct cp_error *err);
+/* out[c] = sum of w over the candidates c contains (model.c). */
+void cpb_contained_mass(struct cp_bayes *b, const double *w, double *out);
 /* Recomputes the posterior after new evidence (b->dirty). */
 int cpb_update(struct cp_bayes *b, struct cp_error *err);
 double cpb_lbeta(double x, double y);

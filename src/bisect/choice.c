@@ -471,50 +471,6 @@ int cp_bayes_next(struct cp_bayes *b, struct cp_bayes_action *out, struct cp_err
  */
 #define PEND_MAX 8
 
-/* out[c] = sum of wc over the candidates c contains (model.c's contained_mass() over wc). */
-static void mass_under(struct cp_bayes *b, const double *wc, double *out)
-{
-	const struct cp_graph *g = b->g;
-	uint32_t i, k;
-
-	for (i = 0; i < b->n; i++) {
-		uint32_t c = b->topo[i], np = 0, sp = 0;
-		int32_t only = -1;
-		double sum;
-
-		for (k = g->parent_off[c]; k < parent_end(b, c); k++)
-			if (g->parents[k] != CP_NOT_CANDIDATE) {
-				np++;
-				only = g->parents[k];
-			}
-		if (np <= 1) {
-			out[c] = wc[c] + (np ? out[only] : 0);
-			continue;
-		}
-		if (++b->epoch == 0) {
-			memset(b->stamp, 0, b->n * sizeof(*b->stamp));
-			b->epoch = 1;
-		}
-		sum = 0;
-		b->stamp[c] = b->epoch;
-		b->stack[sp++] = c;
-		while (sp) {
-			uint32_t x = b->stack[--sp];
-
-			sum += wc[x];
-			for (k = g->parent_off[x]; k < parent_end(b, x); k++) {
-				int32_t p = g->parents[k];
-
-				if (p == CP_NOT_CANDIDATE || b->stamp[p] == b->epoch)
-					continue;
-				b->stamp[p] = b->epoch;
-				b->stack[sp++] = (uint32_t)p;
-			}
-		}
-		out[c] = sum;
-	}
-}
-
 static int in_list(const uint32_t *list, size_t n, uint32_t slot)
 {
 	size_t i;
@@ -587,7 +543,7 @@ int cpb_next_build(struct cp_bayes *b, const uint32_t *pending, size_t np,
 			continue;
 		for (h = 0; h < b->n; h++)
 			wc[h] = mask[h] == c ? b->w[h] : 0;
-		mass_under(b, wc, mc);
+		cpb_contained_mass(b, wc, mc);
 		wcand = cellw[c] - (mask[b->n] == c ? b->w[b->n] : 0);
 		for (s = 0; s < b->nslots; s++) {
 			double in, m;

@@ -236,8 +236,13 @@ out:
 	return ret;
 }
 
-/* mass[c] = posterior of the candidates c contains (without "not in range"). */
-static void contained_mass(struct cp_bayes *b)
+/*
+ * out[c] = the sum of w over the candidates c contains (itself and its
+ * ancestors in the range): the posterior mass under c when w is the
+ * posterior, or a cell's mass for choice.c.  Parents first (b->topo); a
+ * merge adds its ancestors by a walk, as git counts them.
+ */
+void cpb_contained_mass(struct cp_bayes *b, const double *w, double *out)
 {
 	const struct cp_graph *g = b->g;
 	uint32_t i, k;
@@ -252,15 +257,10 @@ static void contained_mass(struct cp_bayes *b)
 				np++;
 				only = g->parents[k];
 			}
-		if (np == 0) {
-			b->mass[c] = b->w[c];
+		if (np <= 1) {
+			out[c] = w[c] + (np ? out[only] : 0);
 			continue;
 		}
-		if (np == 1) {
-			b->mass[c] = b->w[c] + b->mass[only];
-			continue;
-		}
-		/* a merge: walk its ancestors once */
 		if (++b->epoch == 0) {
 			memset(b->stamp, 0, b->n * sizeof(*b->stamp));
 			b->epoch = 1;
@@ -271,7 +271,7 @@ static void contained_mass(struct cp_bayes *b)
 		while (sp) {
 			uint32_t x = b->stack[--sp];
 
-			sum += b->w[x];
+			sum += w[x];
 			for (k = g->parent_off[x]; k < parent_end(b, x); k++) {
 				int32_t p = g->parents[k];
 
@@ -281,7 +281,7 @@ static void contained_mass(struct cp_bayes *b)
 				b->stack[sp++] = (uint32_t)p;
 			}
 		}
-		b->mass[c] = sum;
+		out[c] = sum;
 	}
 }
 
@@ -357,7 +357,7 @@ int cpb_update(struct cp_bayes *b, struct cp_error *err)
 	}
 	b->pbar = pbar;
 	b->silent = (S + 0.5) / ((double)(T + C + S) + 1.0);
-	contained_mass(b);
+	cpb_contained_mass(b, b->w, b->mass);
 	b->dirty = 0;
 	return 0;
 }
