@@ -87,7 +87,7 @@ static int write_text(const char *path, const char *text, struct cp_error *err)
 	return 0;
 }
 
-/* A name for a kept set: SHA-256 of the names, sorted. */
+/* A name for a kept set: SHA-256 of its names (in the full config's order, which every set keeps). */
 static void set_hash(char *const *keep, size_t n, char out[17])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -99,7 +99,6 @@ static void set_hash(char *const *keep, size_t n, char out[17])
 	if (!ctx)
 		return;
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	/* the names in the order of the full config, which every set keeps */
 	for (k = 0; k < n; k++)
 		EVP_DigestUpdate(ctx, keep[k], strlen(keep[k]) + 1);
 	EVP_DigestFinal_ex(ctx, md, &mdn);

@@ -222,9 +222,12 @@ static int compile_repro(const char *src, const char *bin, struct cp_error *err)
 
 int cp_initramfs_check_repro(const char *src, struct cp_error *err)
 {
-	char bin[] = "/tmp/culprit-repro-check.XXXXXX";
-	int fd = mkstemp(bin), ret;
+	const char *tmp = getenv("TMPDIR");
+	char bin[PATH_MAX];
+	int fd, ret;
 
+	snprintf(bin, sizeof(bin), "%s/culprit-repro-check.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+	fd = mkstemp(bin);
 	if (fd < 0)
 		return cp_error_set(err, CP_ERR_IO, "cannot create a temporary file: %s", strerror(errno));
 	close(fd);
