@@ -95,6 +95,19 @@ void sim_clock_free(struct sim_clock *c);
 double sim_clock_build(struct sim_clock *c, double ready, double secs);
 double sim_clock_run(struct sim_clock *c, double ready, double secs);
 
+/* history.c: the generated history */
+int sim_gen_make(struct sim_gen *g, uint32_t n, double merge_rate, uint64_t seed,
+		 struct cp_error *err);
+void sim_gen_free(struct sim_gen *g);
+/* Commit i of g, or -1. */
+int64_t sim_gen_index(const struct sim_gen *g, const struct cp_oid *id);
+/* "cN", "HEAD", "HEAD~N" or a full id of g. */
+int sim_gen_resolve(const struct sim_gen *g, const char *rev, struct cp_oid *out,
+		    struct cp_error *err);
+/* The commit source's lookup over g (ctx: the struct sim_gen). */
+int sim_gen_lookup(void *ctx, const struct cp_oid *id, int64_t *t,
+		   const struct cp_oid **parents, size_t *np, struct cp_error *err);
+
 int sim_commit_get(struct cp_scenario *sc, const struct cp_oid *id,
 		   struct sim_commit **out, struct cp_error *err);
 /* Presence bits of every bug at id. */
