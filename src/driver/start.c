@@ -28,6 +28,15 @@ int drv_check_start(struct driver *d, const struct cp_oid *start, struct cp_oid 
 			return cp_error_set(d->err, CP_ERR_CHILD,
 					    "the build fails on the start commit %s (see %s/commits/%s/build.log)",
 					    hex, d->job->out, hex);
+		/* the boot test stopped it: say so, not "no crash" (the reproducer never ran) */
+		if (t->boot == DRV_BOOT_INFRA)
+			return cp_error_set(d->err, CP_ERR_CHILD,
+					    "the start commit %s could not be tested: its boot test was an %s",
+					    hex, t->boot_outcome ? t->boot_outcome : "infra problem");
+		if (t->boot == DRV_BOOT_OTHER || t->boot == DRV_BOOT_FAILED)
+			return cp_error_set(d->err, CP_ERR_NO_REPRO,
+					    "the start commit %s does not boot (%s): the reproducer was not run",
+					    hex, t->boot_outcome ? t->boot_outcome : "boot failed");
 		/* no run said anything (a node died, every run timed out): not "no crash" */
 		for (k = 0; k < t->nruns; k++)
 			ninfra += t->outcomes[k] && !strncmp(t->outcomes[k], "infra problem", 13);

@@ -130,4 +130,13 @@ fake_job "$TMP/job-n.json" "$r3" HEAD "$(nth3 1)" "$TMP/o-n" "" '"policy": "git"
 sed -i 's/"accel": "tcg"/"accel": "tcg", "boot_test": false/' "$TMP/job-n.json"
 "$CULPRIT" bisect --job "$TMP/job-n.json" >"$TMP/out-n.txt" 2>&1
 grep -q "^boot test:" "$TMP/out-n.txt" && fail "vm.boot_test false: no boot test" || pass "vm.boot_test false: no boot test"
+# the start commit itself crashes at boot: one line that says so, exit 12,
+# not "the crash does not reproduce" (the reproducer never ran there)
+fake_job "$TMP/job-s.json" "$r" "$(nth 5)" "$(nth 1)" "$TMP/o-s" "" '"policy": "git"'
+"$CULPRIT" bisect --job "$TMP/job-s.json" >"$TMP/out-s.txt" 2>"$TMP/err-s.txt"
+check "start commit crashes at boot: exit 12" 12 $?
+grep -q "^culprit: the start commit $(nth 5) does not boot (boot failed: WARNING in fake_initcall.*): the reproducer was not run$" "$TMP/err-s.txt" &&
+	pass "start commit crashes at boot: the error says it does not boot" ||
+	fail "start commit crashes at boot: $(cat "$TMP/err-s.txt")"
+
 finish
