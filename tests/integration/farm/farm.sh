@@ -74,8 +74,20 @@ PY
 jobs_for "$TMP/jobs2" 1
 "$CULPRIT" farm --jobs-dir "$TMP/jobs2" -j 2 --out "$TMP/out2" --cache "$TMP/cache2" >"$TMP/f1.txt" 2>&1 &
 fpid=$!
-for _ in $(seq 1 100); do [ -e "$TMP/out2/b1/result.json" ] && break; sleep 0.1; done
-sleep 1.5
+# killed once b1 is done and another one has started but not finished (on
+# an idle machine the rest finish within a second of b1 from the cache, so a
+# fixed delay could let the whole farm end before the kill)
+unfinished() {
+	local k
+	for k in 2 3 4; do
+		[ -e "$TMP/out2/b$k/journal.jsonl" ] && [ ! -e "$TMP/out2/b$k/result.json" ] && return 0
+	done
+	return 1
+}
+for _ in $(seq 1 400); do
+	[ -e "$TMP/out2/b1/result.json" ] && unfinished && break
+	sleep 0.05
+done
 kill -9 $fpid
 wait $fpid 2>/dev/null
 sleep 1
