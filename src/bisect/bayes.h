@@ -123,12 +123,6 @@ struct cp_bayes_config {
 	double reliable_a, reliable_b;
 	double prior_rare;
 	double rare_a, rare_b;
-	/*
-	 * The parent check plans with this quantile of p (0: 0.1), from the
-	 * culprit's own runs only when verify_local.
-	 */
-	double verify_quantile;
-	int verify_local;
 };
 
 void cp_bayes_config_init(struct cp_bayes_config *cfg);

@@ -36,12 +36,7 @@ static double p_low(const struct cp_bayes *b, uint32_t h)
 
 	m.x[0] = b->tin[h] > 0 ? b->tin[h] : 0.5;
 	m.y[0] = b->cin[h] + 1.0;
-	if (b->cfg.verify_local && h < b->n) {
-		/* the culprit's own runs only: descendants may crash more often */
-		m.x[0] = b->slots[h].t > 0 ? b->slots[h].t : 0.5;
-		m.y[0] = b->slots[h].c + 1.0;
-	}
-	lo = cpb_pmix_quantile(&m, b->cfg.verify_quantile > 0 ? b->cfg.verify_quantile : 0.1);
+	lo = cpb_pmix_quantile(&m, 0.1);
 	return lo < 0.02 ? 0.02 : lo;
 }
 

@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define UNCERTAIN_MAX 5	/* candidates an uncertain result lists */
-
 enum cp_bayes_outcome drv_evidence_of(struct driver *d, const char *outcome)
 {
 	if (drv_is_target(d, outcome))
@@ -370,13 +368,13 @@ static int bayes_drive(struct driver *d, struct cp_bayes_action *last)
 static int uncertain(struct driver *d, const struct cp_bayes_summary *sum,
 		     const struct cp_bayes_action *last)
 {
-	struct cp_oid cands[UNCERTAIN_MAX];
-	double post[UNCERTAIN_MAX];
+	struct cp_oid cands[DRV_CANDIDATES_MAX];
+	double post[DRV_CANDIDATES_MAX];
 	char hex[CP_OID_HEXSZ + 1];
 	size_t nc, i;
 	int ret;
 
-	nc = drv_bayes_candidates(d, cands, post, UNCERTAIN_MAX);
+	nc = drv_bayes_candidates(d, cands, post, DRV_CANDIDATES_MAX);
 	drv_log(d, "uncertain: no %s reached the confidence target %.3f (%s); the candidates:\n",
 		d->job->fix ? "fix" : "culprit", d->pst.target_p,
 		last->reason == CP_BAYES_BUDGET ? "the budget is spent" :

@@ -211,6 +211,8 @@ int drv_bayes_loop(struct driver *d, const struct cp_oid *start, struct cp_oid *
 		   size_t ngoods);
 
 /* verify.c: the engine's answer in the log and result.json's "bayes" */
+#define DRV_CANDIDATES_MAX 5	/* leading candidates in result.json */
+
 /*
  * The max candidates of the highest posterior (at least 1e-4), best first,
  * with their posteriors: what an uncertain result offers instead of a culprit.

@@ -112,9 +112,9 @@ int drv_write_result(struct driver *d, const char *status, const struct cp_oid *
 		json_object_set(root, "bayes", d->bayes_result);
 	if (d->bayes && d->graph) {
 		/* the leading candidates, as the page draws them */
-		struct cp_oid ids[5];
-		double post[5];
-		size_t n = drv_bayes_candidates(d, ids, post, 5);
+		struct cp_oid ids[DRV_CANDIDATES_MAX];
+		double post[DRV_CANDIDATES_MAX];
+		size_t n = drv_bayes_candidates(d, ids, post, DRV_CANDIDATES_MAX);
 		json_t *list = json_array();
 
 		for (i = 0; i < n && list; i++) {

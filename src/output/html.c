@@ -438,20 +438,16 @@ static void row(FILE *o, const char *k, const char *v)
 /* What the reported confidence assumes (result.json bayes.model). */
 static void model_list(FILE *o, const struct cp_summary *s)
 {
-	const char *as[8];
+	const char *lines[8];
 	char prior[256];
-	size_t n, i;
+	size_t n = cp_summary_model_lines(s, prior, sizeof(prior), lines, 8), i;
 
-	cp_summary_model(s, prior, sizeof(prior), as, 8, &n);
-	if (!prior[0])
+	if (!n)
 		return;
-	fprintf(o, "<h2>What the confidence assumes</h2>\n<ul id=\"model\">\n"
-		"<li>the chance of reproducing has the prior ");
-	esc(o, prior);
-	fprintf(o, "</li>\n");
+	fprintf(o, "<h2>What the confidence assumes</h2>\n<ul id=\"model\">\n");
 	for (i = 0; i < n; i++) {
 		fprintf(o, "<li>");
-		esc(o, as[i]);
+		esc(o, lines[i]);
 		fprintf(o, "</li>\n");
 	}
 	fprintf(o, "</ul>\n");

@@ -347,17 +347,14 @@ static void print_flags(FILE *o, const struct cp_summary *s, const struct cp_out
 /* What the reported confidence assumes (result.json bayes.model). */
 static void print_model(FILE *o, const struct cp_summary *s)
 {
-	const char *as[8];
+	const char *lines[8];
 	char prior[256];
-	size_t n, i;
+	size_t n = cp_summary_model_lines(s, prior, sizeof(prior), lines, 8), i;
 
-	cp_summary_model(s, prior, sizeof(prior), as, 8, &n);
-	if (!prior[0])
-		return;
-	fprintf(o, "the confidence assumes (docs/model.md):\n");
-	fprintf(o, "  - the chance of reproducing has the prior %s\n", prior);
+	if (n)
+		fprintf(o, "the confidence assumes (docs/model.md):\n");
 	for (i = 0; i < n; i++)
-		fprintf(o, "  - %s\n", as[i]);
+		fprintf(o, "  - %s\n", lines[i]);
 }
 
 static void print_runs_table(FILE *o, const struct cp_summary *s, const struct cp_output_facts *f)

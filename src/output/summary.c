@@ -175,28 +175,32 @@ static double estimate_confidence(const struct cp_summary *s)
 	return c;
 }
 
-void cp_summary_model(const struct cp_summary *s, char *buf, size_t size,
-		      const char **assumptions, size_t max, size_t *n)
+size_t cp_summary_model_lines(const struct cp_summary *s, char *buf, size_t size,
+			      const char **lines, size_t max)
 {
 	json_t *model = json_object_get(json_object_get(s->root, "bayes"), "model");
-	json_t *v = json_object_get(model, "prior_p"), *e;
-	size_t i, used = 0;
+	json_t *e;
+	size_t i, n = 0;
+	int used;
 
-	*n = 0;
-	if (size)
-		buf[0] = 0;
-	json_array_foreach(v, i, e) {
-		int w = snprintf(buf + used, size - used, "%s%s Beta(%g, %g) %.0f%%",
-				 i ? ", " : "", str(e, "component") ? str(e, "component") : "?",
-				 num(e, "a"), num(e, "b"), 100 * num(e, "weight"));
+	if (!json_array_size(json_object_get(model, "prior_p")) || !max || !size)
+		return 0;
+	used = snprintf(buf, size, "the chance of reproducing has the prior");
+	json_array_foreach(json_object_get(model, "prior_p"), i, e) {
+		int w;
 
-		if (w < 0 || (size_t)w >= size - used)
+		if (used < 0 || (size_t)used >= size)
 			break;
-		used += (size_t)w;
+		w = snprintf(buf + used, size - (size_t)used, "%s %s Beta(%g, %g) %.0f%%",
+			     i ? "," : "", str(e, "component") ? str(e, "component") : "?",
+			     num(e, "a"), num(e, "b"), 100 * num(e, "weight"));
+		used = w < 0 ? w : used + w;
 	}
+	lines[n++] = buf;
 	json_array_foreach(json_object_get(model, "assumptions"), i, e)
-		if (json_string_value(e) && *n < max)
-			assumptions[(*n)++] = json_string_value(e);
+		if (json_string_value(e) && n < max)
+			lines[n++] = json_string_value(e);
+	return n;
 }
 
 double cp_summary_posterior_of(const struct cp_summary *s, const char *hex)

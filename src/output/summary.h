@@ -102,13 +102,14 @@ int cp_summary_journal_to_result(const char *text, size_t len, json_t **out,
 void cp_summary_dispose(struct cp_summary *s);
 
 /*
- * What the confidence assumes, from result.json's bayes.model: the prior of
- * the chance of reproducing as one line ("reliable Beta(8, 0.5) 10%, ...")
- * into buf (empty when there is no model), and the assumptions' texts
- * (*n of them, pointers into s->root).
+ * What the confidence assumes, from result.json's bayes.model, as up to max
+ * lines for report.txt and the page: first the prior of the chance of
+ * reproducing ("the chance of reproducing has the prior reliable Beta(8,
+ * 0.5) 10%, ..."), written into buf, then the assumptions (pointers into
+ * s->root).  0 when the result has no model.
  */
-void cp_summary_model(const struct cp_summary *s, char *buf, size_t size,
-		      const char **assumptions, size_t max, size_t *n);
+size_t cp_summary_model_lines(const struct cp_summary *s, char *buf, size_t size,
+			      const char **lines, size_t max);
 
 /* The posterior of commit hex among s->posterior, or -1. */
 double cp_summary_posterior_of(const struct cp_summary *s, const char *hex);

@@ -374,10 +374,6 @@ int sim_policy_culprit(struct tester *t, double confidence, struct cp_error *err
 	mixture_env("CULPRIT_SIM_RELIABLE", &cfg.prior_reliable, &cfg.reliable_a,
 		    &cfg.reliable_b);
 	mixture_env("CULPRIT_SIM_RARE", &cfg.prior_rare, &cfg.rare_a, &cfg.rare_b);
-	if (getenv("CULPRIT_SIM_VERIFY_Q"))
-		cfg.verify_quantile = atof(getenv("CULPRIT_SIM_VERIFY_Q"));
-	if (getenv("CULPRIT_SIM_VERIFY_LOCAL"))
-		cfg.verify_local = atoi(getenv("CULPRIT_SIM_VERIFY_LOCAL"));
 	cfg.build_cost = fmax(cp_cost_build(&sc->cost, 1), 1e-3);
 	cfg.run_cost = fmax(cp_cost_run(&sc->cost), 1e-3);
 	cfg.max_builds = 300;

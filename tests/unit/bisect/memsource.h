@@ -32,6 +32,24 @@ static inline struct cp_oid oid_of(int i)
 	return o;
 }
 
+/*
+ * A linear history of n commits, dates 1000 + i, commit i's parent i - 1;
+ * h.c is NULL when the allocation failed (free it with free(h.c)).
+ */
+static inline struct mem_history mem_linear(int n)
+{
+	struct mem_history h = { .n = n };
+	int i;
+
+	h.c = calloc((size_t)n, sizeof(*h.c));
+	for (i = 0; h.c && i < n; i++) {
+		h.c[i].date = 1000 + i;
+		h.c[i].nparents = i ? 1 : 0;
+		h.c[i].parents[0] = i - 1;
+	}
+	return h;
+}
+
 static inline int index_of(const struct mem_history *h, const struct cp_oid *id)
 {
 	int i;

@@ -10,15 +10,9 @@
 
 static struct mem_history linear(int n)
 {
-	struct mem_history h = { .n = n };
-	int i;
+	struct mem_history h = mem_linear(n);
 
-	h.c = calloc((size_t)n, sizeof(*h.c));
-	for (i = 0; i < n; i++) {
-		h.c[i].date = 1000 + i;
-		h.c[i].nparents = i ? 1 : 0;
-		h.c[i].parents[0] = i - 1;
-	}
+	assert_non_null(h.c);
 	return h;
 }
 
