@@ -21,7 +21,6 @@
 #include "util/fs.h"
 #include "vcs/vcs.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -42,50 +41,6 @@ struct mini {
 	char *target;		/* the full config's crash title */
 	unsigned ntry;
 };
-
-static int read_text(const char *path, char **out, struct cp_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	size_t len = 0, cap = 65536, n;
-	char *buf;
-
-	*out = NULL;
-	if (!f)
-		return cp_error_set(err, CP_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-	buf = malloc(cap);
-	while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (len + 1 == cap) {
-			char *p = realloc(buf, cap * 2);
-
-			if (!p) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = p;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	if (!buf)
-		return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-	buf[len] = '\0';
-	*out = buf;
-	return 0;
-}
-
-static int write_text(const char *path, const char *text, struct cp_error *err)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(text, f) < 0 || fclose(f)) {
-		if (f)
-			fclose(f);
-		return cp_error_set(err, CP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-	}
-	return 0;
-}
 
 /* A name for a kept set: SHA-256 of its names (in the full config's order, which every set keeps). */
 static void set_hash(char *const *keep, size_t n, char out[17])
@@ -159,7 +114,7 @@ static int try_config(char *const *keep, size_t n, void *arg, int *repro, struct
 		ret = cp_kconfig_compose(&m->base, &m->full, keep, n, &text, err);
 	snprintf(path, sizeof(path), "%s/input.config", dir);
 	if (!ret)
-		ret = write_text(path, text, err);
+		ret = cp_write_file(path, text, err);
 	free(text);
 	if (ret)
 		return ret;
@@ -268,7 +223,7 @@ static int baseline(struct mini *m, const char *name, struct cp_error *err)
 	} else {
 		snprintf(path, sizeof(path), "%s", name);
 	}
-	ret = read_text(path, &text, err);
+	ret = cp_read_file(path, &text, NULL, err);
 	if (!ret)
 		ret = cp_kconfig_parse(text, &m->base, err);
 	free(text);
@@ -387,8 +342,8 @@ int cmd_kconfig_minimize(int argc, char **argv)
 	if (ret)
 		goto out;
 	m.wt = cp_worktree_path(wt);
-	ret = read_text(json_string_value(json_object_get(json_object_get(m.spec, "kernel"), "config")),
-			&text, &err);
+	ret = cp_read_file(json_string_value(json_object_get(json_object_get(m.spec, "kernel"), "config")),
+			   &text, NULL, &err);
 	if (!ret)
 		ret = cp_kconfig_parse(text, &m.full, &err);
 	free(text);
@@ -423,7 +378,7 @@ int cmd_kconfig_minimize(int argc, char **argv)
 		set_hash(kept, nkept, hash);
 		rec = json_object_get(m.journal, hash);
 		snprintf(src, sizeof(src), "%s/config", json_string_value(json_object_get(rec, "dir")) ?: "");
-		ret = read_text(src, &text, &err);
+		ret = cp_read_file(src, &text, NULL, &err);
 		if (ret) {
 			/* the result was journaled by an earlier culprit: its input */
 			cp_error_clear(&err);
@@ -431,7 +386,7 @@ int cmd_kconfig_minimize(int argc, char **argv)
 		}
 		snprintf(path, sizeof(path), "%s/minimized.config", out);
 		if (!ret)
-			ret = write_text(path, text, &err);
+			ret = cp_write_file(path, text, &err);
 		for (i = 0; kj && i < nkept; i++)
 			json_array_append_new(kj, json_string(kept[i]));
 		res = json_pack("{s:s, s:i, s:i, s:o, s:i, s:i, s:s?, s:s}", "baseline", base_name,

@@ -4,9 +4,10 @@
  */
 #include "output/summary.h"
 
+#include "util/fs.h"
+
 #include "report/report.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,44 +302,6 @@ nomem:
 	return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
 }
 
-static int read_file(const char *path, char **buf, size_t *len, struct cp_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 0, n;
-	char *b = NULL;
-
-	*buf = NULL;
-	*len = 0;
-	if (!f)
-		return cp_error_set(err, CP_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-	for (;;) {
-		if (*len + 1 >= cap) {
-			char *p = realloc(b, cap ? cap * 2 : 65536);
-
-			if (!p) {
-				free(b);
-				fclose(f);
-				return cp_error_set(err, CP_ERR_NOMEM, "out of memory");
-			}
-			b = p;
-			cap = cap ? cap * 2 : 65536;
-		}
-		n = fread(b + *len, 1, cap - *len - 1, f);
-		if (!n)
-			break;
-		*len += n;
-	}
-	if (ferror(f)) {
-		free(b);
-		fclose(f);
-		return cp_error_set(err, CP_ERR_IO, "cannot read %s", path);
-	}
-	fclose(f);
-	b[*len] = '\0';
-	*buf = b;
-	return 0;
-}
-
 /* The entry of tested for commit, created (in first-seen order) if needed. */
 static json_t *tested_entry(json_t *tested, const char *commit)
 {
@@ -572,14 +535,14 @@ int cp_summary_load(const char *out_dir, struct cp_summary *s, struct cp_error *
 		if (access(path, F_OK) != 0)
 			return cp_error_set(err, CP_ERR_IO,
 					    "%s holds no result.json and no journal.jsonl", out_dir);
-		ret = read_file(path, &buf, &len, err);
+		ret = cp_read_file(path, &buf, &len, err);
 		if (!ret)
 			ret = cp_summary_journal_to_result(buf, len, &root, err);
 		free(buf);
 		if (ret)
 			return cp_error_prefix(err, "%s", path);
 		snprintf(path, sizeof(path), "%s/log", out_dir);
-		if (read_file(path, &buf, &len, err) == 0) {
+		if (cp_read_file(path, &buf, &len, err) == 0) {
 			labels_from_log(root, buf);
 			free(buf);
 		}
